@@ -1,0 +1,103 @@
+"""Account rules: API tokens, language, kinds of account. Role changes are audited."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agora.core import audit
+from agora.core.errors import Forbidden, Invalid, NotFound
+
+from .models import ApiToken, User
+
+MAX_TOKENS_PER_USER = 20
+
+
+def create_api_token(user: User, name: str, request=None) -> tuple[ApiToken, str]:
+    """Returns the token row and its secret; the secret is never stored nor shown again."""
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise Invalid(fields={"name": [_("Give the token a name (at most 80 characters).")]})
+    if user.api_tokens.active().count() >= MAX_TOKENS_PER_USER:
+        raise Invalid(fields={"name": [_("You have too many tokens; revoke one first.")]})
+    secret = ApiToken.new_secret()
+    token = ApiToken.objects.create(
+        user=user, name=name, digest=ApiToken.digest_of(secret), hint=secret[:10]
+    )
+    audit.record("token.created", actor=user, target=user, request=request, token=token.hint)
+    return token, secret
+
+
+def revoke_api_token(user: User, token_id: int, request=None) -> None:
+    token = user.api_tokens.active().filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record("token.revoked", actor=user, target=user, request=request, token=token.hint)
+
+
+def user_for_token(secret: str) -> User | None:
+    if not secret or not secret.startswith(ApiToken.PREFIX):
+        return None
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(digest=ApiToken.digest_of(secret), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: a write per API call would serialise SQLite writers.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def set_language(user: User, code: str) -> None:
+    if code not in dict(settings.LANGUAGES):
+        raise Invalid(fields={"language": [_("Unknown language.")]})
+    if user.is_authenticated and user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
+
+
+@transaction.atomic
+def change_kind(actor: User, user: User, kind: str, request=None) -> User:
+    """Employee, guest or administrator. Only administrators may do it, never on themselves
+    (so the last administrator can't lock everyone out by mistake)."""
+    if not actor.is_administrator:
+        raise Forbidden()
+    if kind not in User.Kind.values:
+        raise Invalid(fields={"kind": [_("Unknown kind of account.")]})
+    if actor.pk == user.pk:
+        raise Forbidden(_("You cannot change your own kind of account."))
+    old = user.kind
+    if old == kind:
+        return user
+    user.kind = kind
+    user.is_staff = user.is_superuser = kind == User.Kind.ADMIN
+    user.save(update_fields=["kind", "is_staff", "is_superuser"])
+    audit.record(
+        "account.kind_changed", actor=actor, target=user, request=request, old=old, new=kind
+    )
+    return user
+
+
+@transaction.atomic
+def set_active(actor: User, user: User, active: bool, request=None) -> User:
+    if not actor.is_administrator:
+        raise Forbidden()
+    if actor.pk == user.pk:
+        raise Forbidden(_("You cannot deactivate yourself."))
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(
+            "account.activated" if active else "account.deactivated",
+            actor=actor,
+            target=user,
+            request=request,
+        )
+    return user

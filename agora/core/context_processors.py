@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def agora(request):
+    return {"AGORA_LANGUAGES": settings.LANGUAGES}

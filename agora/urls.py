@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from agora.api import api
+from agora.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("settings/", include("agora.accounts.urls")),
+    path("people/", include("agora.people.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "agora.core.views.not_found"
+handler403 = "agora.core.views.forbidden"

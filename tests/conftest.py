@@ -1,0 +1,42 @@
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import UserFactory
+
+# Browser tests run Django's live server in a thread while Playwright drives Chromium.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test gets its own media dir and a clean cache (SiteSettings are cached)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def employee(db):
+    return UserFactory(kind="employee")
+
+
+@pytest.fixture
+def other_employee(db):
+    return UserFactory(kind="employee")
+
+
+@pytest.fixture
+def guest(db):
+    return UserFactory(kind="guest")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(kind="admin", is_staff=True, is_superuser=True)
