@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "agora.core",
     "agora.accounts",
     "agora.people",
+    "agora.communities",
+    "agora.conversations",
+    "agora.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -65,6 +68,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -247,9 +252,27 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 
+# --- Background work ------------------------------------------------------------------------
+# Tasks are rows in the database, run by `agora db_worker` (started beside the web server by
+# `agora serve`). AGORA_TASKS_IMMEDIATE=1 runs them in-process (tests, one-off scripts).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_bool("AGORA_TASKS_IMMEDIATE")
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+
 # --- Agora ----------------------------------------------------------------------------------
 AGORA_PAGE_SIZE = 20
 AGORA_MAX_PAGE_SIZE = 100
+# Audiences up to this size get a post copied into their timelines inside the request
+# (~5 ms for 150 readers); larger ones are copied by a background task (see feed.py).
+AGORA_INLINE_FANOUT = int(os.environ.get("AGORA_INLINE_FANOUT", 200))
+AGORA_MAX_ATTACHMENTS = 10
+AGORA_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,546 @@
+"""Where posts, articles, comments and reactions are created, edited and removed.
+
+Views and API routers call these functions; nothing else writes conversation data.
+"""
+
+import mimetypes
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agora.communities.models import Community, Membership
+from agora.communities.visibility import can_moderate, membership_of
+from agora.core.errors import Forbidden, Invalid, NotFound
+from agora.core.markdown import render_markdown
+from agora.people.text import fold
+from agora.people.visibility import visible_profiles
+
+from . import feed, parsing
+from .models import (
+    Attachment,
+    Category,
+    Comment,
+    CommentRevision,
+    Hashtag,
+    Mention,
+    Post,
+    PostHashtag,
+    PostReference,
+    PostRevision,
+    Reaction,
+)
+from .visibility import visible_comments, visible_posts
+
+MAX_BODY = 50_000
+MAX_COMMENT = 10_000
+MAX_MENTIONS = 20  # each mention costs a visibility check; a post is not a mailing list
+
+
+def _notify(kind, recipient, actor, **targets):
+    from agora.notifications.services import notify
+
+    notify(kind, recipient=recipient, actor=actor, **targets)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def shape_posts(qs: QuerySet[Post], viewer) -> QuerySet[Post]:
+    """Everything a post card shows, in a fixed number of queries for any page size."""
+    own_reactions = (
+        Reaction.objects.filter(user=viewer)
+        if viewer.is_authenticated
+        else (Reaction.objects.none())
+    )
+    return qs.select_related(
+        "author__profile",
+        "community",
+        "category",
+        "quoted__author__profile",
+        "quoted__community",
+    ).prefetch_related(
+        "attachments",
+        "hashtags",
+        Prefetch("reactions", queryset=own_reactions, to_attr="viewer_reactions"),
+    )
+
+
+def access_post(viewer, post_id: int) -> Post:
+    post = shape_posts(visible_posts(viewer).filter(pk=post_id), viewer).first()
+    if post is None:
+        raise NotFound(_("No such post."))
+    return post
+
+
+def access_comment(viewer, comment_id: int) -> Comment:
+    comment = (
+        visible_comments(viewer)
+        .select_related("post", "post__community")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        raise NotFound(_("No such comment."))
+    return comment
+
+
+def comments_of(viewer, post: Post) -> list[Comment]:
+    """Top-level comments with their replies nested, oldest first (a conversation reads
+    top-down). Hidden and deleted ones are left out."""
+    own = Reaction.objects.filter(user=viewer)
+    rows = list(
+        visible_comments(viewer)
+        .filter(post=post)
+        .select_related("author__profile")
+        .prefetch_related(Prefetch("reactions", queryset=own, to_attr="viewer_reactions"))
+        .order_by("created_at", "id")
+    )
+    top = [c for c in rows if c.parent_id is None]
+    by_parent: dict[int, list[Comment]] = {}
+    for c in rows:
+        if c.parent_id is not None:
+            by_parent.setdefault(c.parent_id, []).append(c)
+    for c in top:
+        c.visible_replies = by_parent.get(c.pk, [])
+    return top
+
+
+def revisions_of(viewer, post: Post) -> QuerySet[PostRevision]:
+    return post.revisions.select_related("edited_by__profile")
+
+
+def referenced_by(viewer, post: Post) -> QuerySet[Post]:
+    return (
+        visible_posts(viewer)
+        .filter(references__target=post)
+        .select_related("author__profile")
+        .order_by("-created_at")[:20]
+    )
+
+
+# --- Writing posts ------------------------------------------------------------------------------
+
+
+@dataclass
+class Upload:
+    name: str
+    content: bytes
+    declared_type: str = ""
+
+
+ALLOWED_TYPES = {
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def sniff_type(content: bytes, name: str) -> str | None:
+    """The type from the bytes, not from what the client claims. None: not allowed."""
+    head = content[:16]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"PK\x03\x04"):
+        guessed = mimetypes.guess_type(name)[0]
+        return guessed if guessed in ALLOWED_TYPES else "application/zip"
+    try:
+        text = content[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "<" in text and any(
+        tag in text.lower() for tag in ("<script", "<html", "<svg", "<!doctype")
+    ):
+        return None  # markup would be served back as a file: refuse rather than risk it
+    return "text/csv" if name.lower().endswith(".csv") else "text/plain"
+
+
+def check_uploads(uploads: list[Upload]) -> list[tuple[Upload, str]]:
+    if len(uploads) > settings.AGORA_MAX_ATTACHMENTS:
+        raise Invalid(
+            fields={
+                "attachments": [_("At most %(n)d files.") % {"n": settings.AGORA_MAX_ATTACHMENTS}]
+            }
+        )
+    checked = []
+    for upload in uploads:
+        if len(upload.content) > settings.AGORA_MAX_ATTACHMENT_BYTES:
+            raise Invalid(
+                fields={
+                    "attachments": [
+                        _("%(name)s is too large (at most %(mb)d MB).")
+                        % {
+                            "name": upload.name,
+                            "mb": settings.AGORA_MAX_ATTACHMENT_BYTES // (1024 * 1024),
+                        }
+                    ]
+                }
+            )
+        kind = sniff_type(upload.content, upload.name)
+        if kind is None or kind not in ALLOWED_TYPES:
+            raise Invalid(
+                fields={
+                    "attachments": [
+                        _("%(name)s: this type of file is not accepted.") % {"name": upload.name}
+                    ]
+                }
+            )
+        checked.append((upload, kind))
+    return checked
+
+
+def _can_post_in(actor, community: Community | None) -> bool:
+    if community is None:
+        return actor.is_employee
+    membership = membership_of(actor, community)
+    return membership is not None and membership.state == Membership.State.ACTIVE
+
+
+def _check_text(title: str, body: str, kind: str) -> dict:
+    errors = {}
+    if not body or not body.strip():
+        errors["body"] = [_("Write something first.")]
+    elif len(body) > MAX_BODY:
+        errors["body"] = [_("At most %(n)d characters.") % {"n": MAX_BODY}]
+    if kind == Post.Kind.ARTICLE and not (title or "").strip():
+        errors["title"] = [_("An article needs a title.")]
+    if len(title or "") > 200:
+        errors["title"] = [_("At most %(n)d characters.") % {"n": 200}]
+    return errors
+
+
+def _audience_usernames(post: Post, names: list[str]) -> dict[str, object]:
+    """The mentioned people who exist and may read the post: only they are linked and told."""
+    if not names:
+        return {}
+    users = get_user_model().objects.filter(username__in=names, is_active=True)
+    found = {}
+    for user in users:
+        if visible_posts(user).filter(pk=post.pk).exists():
+            found[user.username] = user
+    return found
+
+
+def _index_text(post: Post, *, notify_new_mentions: bool, actor) -> None:
+    """Mentions, hashtags, references and the rendered HTML, from the current text."""
+    mentioned = _audience_usernames(post, parsing.mentions(post.body)[:MAX_MENTIONS])
+    post.body_html = render_markdown(parsing.link_entities(post.body, set(mentioned)))
+    post.save(update_fields=["body_html"])
+
+    already = set(Mention.objects.filter(post=post).values_list("user_id", flat=True))
+    Mention.objects.filter(post=post).exclude(
+        user_id__in=[u.pk for u in mentioned.values()]
+    ).delete()
+    Mention.objects.bulk_create(
+        Mention(post=post, user=u) for u in mentioned.values() if u.pk not in already
+    )
+    if notify_new_mentions:
+        for user in mentioned.values():
+            if user.pk not in already:
+                _notify("mention", user, actor, post=post)
+
+    names = parsing.hashtags(post.body)
+    tags = [_hashtag(name) for name in names]
+    PostHashtag.objects.filter(post=post).exclude(hashtag__in=tags).delete()
+    PostHashtag.objects.bulk_create(
+        [PostHashtag(post=post, hashtag=t, created_at=post.created_at) for t in tags],
+        ignore_conflicts=True,
+    )
+
+    targets = visible_posts(actor).filter(pk__in=parsing.post_links(post.body)).exclude(pk=post.pk)
+    PostReference.objects.filter(source=post).exclude(target__in=targets).delete()
+    PostReference.objects.bulk_create(
+        [PostReference(source=post, target=t) for t in targets], ignore_conflicts=True
+    )
+
+
+def _hashtag(name: str) -> Hashtag:
+    existing = Hashtag.objects.filter(key=fold(name).replace(" ", "")).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Hashtag.objects.create(name=name)
+    except IntegrityError:  # created concurrently
+        return Hashtag.objects.get(key=fold(name).replace(" ", ""))
+
+
+def create_post(
+    actor,
+    *,
+    body: str,
+    community: Community | None = None,
+    kind: str = Post.Kind.POST,
+    title: str = "",
+    category: str = "",
+    quoted_id: int | None = None,
+    uploads: list[Upload] | None = None,
+) -> Post:
+    if kind not in Post.Kind.values:
+        raise Invalid(fields={"kind": [_("Unknown kind of post.")]})
+    errors = _check_text(title, body, kind)
+    category_obj = None
+    if category:
+        category_obj = Category.objects.filter(slug=category).first()
+        if category_obj is None:
+            errors["category"] = [_("Unknown category.")]
+    quoted = None
+    if quoted_id is not None:
+        quoted = visible_posts(actor).filter(pk=quoted_id).first()
+        if quoted is None:
+            errors["quoted"] = [_("No such post.")]
+    if errors:
+        raise Invalid(fields=errors)
+    if not _can_post_in(actor, community):
+        raise Forbidden(_("You cannot post here."))
+    checked = check_uploads(uploads or [])
+
+    with transaction.atomic():
+        post = Post.objects.create(
+            kind=kind,
+            author=actor,
+            community=community,
+            title=(title or "").strip(),
+            category=category_obj,
+            body=body,
+            body_html="",
+            quoted=quoted,
+        )
+        _index_text(post, notify_new_mentions=True, actor=actor)
+        for upload, content_type in checked:
+            _attach(post, upload, content_type)
+        transaction.on_commit(lambda: feed.distribute(post))
+    return post
+
+
+def _attach(post: Post, upload: Upload, content_type: str) -> Attachment:
+    from django.core.files.base import ContentFile
+
+    safe_name = upload.name.replace("/", "_").replace("\\", "_")[:200] or "file"
+    attachment = Attachment(
+        post=post,
+        name=safe_name,
+        content_type=content_type,
+        size=len(upload.content),
+        is_image=content_type.startswith("image/"),
+    )
+    attachment.file.save(safe_name, ContentFile(upload.content), save=False)
+    attachment.save()
+    return attachment
+
+
+def _can_edit(actor, author_id: int) -> bool:
+    return actor.pk == author_id
+
+
+def _can_remove(actor, author_id: int, community: Community | None) -> bool:
+    if actor.pk == author_id or actor.is_administrator:
+        return True
+    return community is not None and can_moderate(actor, community)
+
+
+def edit_post(actor, post_id: int, *, body: str, title: str | None = None) -> Post:
+    post = access_post(actor, post_id)
+    if not _can_edit(actor, post.author_id):
+        raise Forbidden(_("Only the author can edit this post."))
+    new_title = post.title if title is None else title
+    errors = _check_text(new_title, body, post.kind)
+    if errors:
+        raise Invalid(fields=errors)
+    with transaction.atomic():
+        PostRevision.objects.create(post=post, title=post.title, body=post.body, edited_by=actor)
+        post.title, post.body, post.edited_at = (new_title or "").strip(), body, timezone.now()
+        post.save(update_fields=["title", "body", "edited_at"])
+        _index_text(post, notify_new_mentions=True, actor=actor)
+    return post
+
+
+def delete_post(actor, post_id: int) -> None:
+    post = access_post(actor, post_id)
+    if not _can_remove(actor, post.author_id, post.community):
+        raise Forbidden(_("You cannot delete this post."))
+    with transaction.atomic():
+        post.deleted_at = timezone.now()
+        post.save(update_fields=["deleted_at"])
+        if actor.pk != post.author_id:
+            from agora.core import audit
+
+            audit.record("post.deleted", actor=actor, target=post.author, post=post.pk)
+
+
+def set_pinned(actor, post_id: int, pinned: bool) -> Post:
+    post = access_post(actor, post_id)
+    if post.community is None or not can_moderate(actor, post.community):
+        raise Forbidden(_("Only community moderators can pin posts."))
+    post.pinned_at = timezone.now() if pinned else None
+    post.save(update_fields=["pinned_at"])
+    return post
+
+
+# --- Comments -----------------------------------------------------------------------------------
+
+
+def add_comment(actor, post_id: int, body: str, parent_id: int | None = None) -> Comment:
+    post = access_post(actor, post_id)
+    if post.community_id and not _can_post_in(actor, post.community):
+        raise Forbidden(_("Join this community to comment."))
+    if not body or not body.strip():
+        raise Invalid(fields={"body": [_("Write something first.")]})
+    if len(body) > MAX_COMMENT:
+        raise Invalid(fields={"body": [_("At most %(n)d characters.") % {"n": MAX_COMMENT}]})
+    parent = None
+    if parent_id is not None:
+        parent = visible_comments(actor).filter(pk=parent_id, post=post).first()
+        if parent is None:
+            raise Invalid(fields={"parent": [_("No such comment.")]})
+        if parent.parent_id is not None:
+            parent = parent.parent  # one level of replies: answer in the same thread
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            post=post, parent=parent, author=actor, body=body, body_html=""
+        )
+        mentioned = _audience_usernames(post, parsing.mentions(body)[:MAX_MENTIONS])
+        comment.body_html = render_markdown(parsing.link_entities(body, set(mentioned)))
+        comment.save(update_fields=["body_html"])
+        Mention.objects.bulk_create(Mention(comment=comment, user=u) for u in mentioned.values())
+        Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
+        told = {actor.pk}
+        for user in mentioned.values():
+            if user.pk not in told:
+                _notify("mention", user, actor, post=post, comment=comment)
+                told.add(user.pk)
+        if parent is not None and parent.author_id not in told:
+            _notify("reply", parent.author, actor, post=post, comment=comment)
+            told.add(parent.author_id)
+        if post.author_id not in told:
+            _notify("comment", post.author, actor, post=post, comment=comment)
+    return comment
+
+
+def edit_comment(actor, comment_id: int, body: str) -> Comment:
+    comment = access_comment(actor, comment_id)
+    if comment.author_id != actor.pk:
+        raise Forbidden(_("Only the author can edit this comment."))
+    if not body or not body.strip() or len(body) > MAX_COMMENT:
+        raise Invalid(
+            fields={"body": [_("Write between 1 and %(n)d characters.") % {"n": MAX_COMMENT}]}
+        )
+    with transaction.atomic():
+        CommentRevision.objects.create(comment=comment, body=comment.body)
+        mentioned = _audience_usernames(comment.post, parsing.mentions(body)[:MAX_MENTIONS])
+        comment.body = body
+        comment.body_html = render_markdown(parsing.link_entities(body, set(mentioned)))
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+    return comment
+
+
+def delete_comment(actor, comment_id: int) -> None:
+    comment = access_comment(actor, comment_id)
+    if not _can_remove(actor, comment.author_id, comment.post.community):
+        raise Forbidden(_("You cannot delete this comment."))
+    with transaction.atomic():
+        comment.deleted_at = timezone.now()
+        comment.save(update_fields=["deleted_at"])
+        Post.objects.filter(pk=comment.post_id, comment_count__gt=0).update(
+            comment_count=F("comment_count") - 1
+        )
+
+
+# --- Reactions ----------------------------------------------------------------------------------
+
+
+def react(
+    actor, kind: str, *, post_id: int | None = None, comment_id: int | None = None
+) -> str | None:
+    """Toggle: the same reaction again removes it; another kind replaces it. Returns the
+    reaction now in place (or None). Safe under concurrency: the unique constraint decides."""
+    if kind not in Reaction.Kind.values:
+        raise Invalid(fields={"kind": [_("Unknown reaction.")]})
+    if comment_id is not None:
+        target = access_comment(actor, comment_id)
+        model, lookup, owner = Comment, {"comment": target}, target.author
+        post = target.post
+    else:
+        target = access_post(actor, post_id)
+        model, lookup, owner = Post, {"post": target}, target.author
+        post = target
+    if post.community_id and not _can_post_in(actor, post.community):
+        raise Forbidden(_("Join this community to react."))
+    with transaction.atomic():
+        existing = Reaction.objects.select_for_update().filter(user=actor, **lookup).first()
+        if existing is not None:
+            if existing.kind == kind:
+                existing.delete()
+                model.objects.filter(pk=target.pk, reaction_count__gt=0).update(
+                    reaction_count=F("reaction_count") - 1
+                )
+                return None
+            existing.kind = kind
+            existing.save(update_fields=["kind"])
+            return kind
+        try:
+            with transaction.atomic():
+                Reaction.objects.create(user=actor, kind=kind, **lookup)
+        except IntegrityError:
+            return kind  # a concurrent request of the same person got there first
+        model.objects.filter(pk=target.pk).update(reaction_count=F("reaction_count") + 1)
+    if owner.pk != actor.pk:
+        targets = {"post": post}
+        if comment_id is not None:
+            targets["comment"] = target
+        _notify("reaction", owner, actor, **targets)
+    return kind
+
+
+def reactors(
+    viewer,
+    *,
+    post_id: int | None = None,
+    comment_id: int | None = None,
+    kind: str | None = None,
+    limit: int = 100,
+) -> QuerySet[Reaction]:
+    if comment_id is not None:
+        target = access_comment(viewer, comment_id)
+        qs = Reaction.objects.filter(comment=target)
+    else:
+        target = access_post(viewer, post_id)
+        qs = Reaction.objects.filter(post=target)
+    if kind:
+        qs = qs.filter(kind=kind)
+    visible = visible_profiles(viewer).values("user_id")
+    return (
+        qs.filter(user_id__in=visible)
+        .select_related("user__profile")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def reaction_summary(target) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = target.reactions.values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}

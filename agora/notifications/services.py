@@ -1,0 +1,171 @@
+"""Notifications: created by other services through `notify`, read and marked here.
+
+Rules: nobody is notified of their own actions; a notification only exists while its
+recipient may see what it points to (checked when created and again when listed);
+per-kind preferences decide in-app and e-mail; e-mail goes out as a digest.
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from agora.core.pagination import Page, paginate
+
+from .models import DEFAULT_EMAIL, Kind, Notification, Preference
+
+MAX_ACTORS_KEPT = 10
+
+
+def preferences(user) -> dict[str, dict[str, bool]]:
+    stored = {p.kind: p for p in Preference.objects.filter(user=user)}
+    out = {}
+    for kind in Kind.values:
+        pref = stored.get(kind)
+        out[kind] = {
+            "in_app": pref.in_app if pref else True,
+            "email": pref.email if pref else kind in DEFAULT_EMAIL,
+        }
+    return out
+
+
+def set_preference(user, kind: str, *, in_app: bool | None = None, email: bool | None = None):
+    from django.utils.translation import gettext as _
+
+    from agora.core.errors import Invalid
+
+    if kind not in Kind.values:
+        raise Invalid(fields={"kind": [_("Unknown kind of notification.")]})
+    current = preferences(user)[kind]
+    Preference.objects.update_or_create(
+        user=user,
+        kind=kind,
+        defaults={
+            "in_app": current["in_app"] if in_app is None else in_app,
+            "email": current["email"] if email is None else email,
+        },
+    )
+
+
+def _can_see(recipient, post, comment, community) -> bool:
+    if post is not None:
+        from agora.conversations.visibility import visible_posts
+
+        if not visible_posts(recipient).filter(pk=post.pk).exists():
+            return False
+    if comment is not None and (comment.deleted_at or comment.hidden_at):
+        return False
+    if community is not None and post is None:
+        from agora.communities.visibility import listed_communities
+
+        if not listed_communities(recipient).filter(pk=community.pk).exists():
+            return False
+    return True
+
+
+def _group_key(kind, actor, post, comment, community) -> str:
+    if kind == Kind.REACTION:
+        return f"reaction:{'c' + str(comment.pk) if comment else 'p' + str(post.pk)}"
+    if kind == Kind.COMMENT:
+        return f"comment:p{post.pk}"
+    if kind == Kind.FOLLOW:
+        return "follow"
+    if kind == Kind.JOIN_REQUEST:
+        return f"join_request:{community.pk}"
+    # Mentions, replies, invitations, approvals stand alone.
+    target = comment.pk if comment else post.pk if post else community.pk if community else 0
+    return f"{kind}:{actor.pk if actor else 0}:{target}"
+
+
+def notify(kind: str, *, recipient, actor=None, post=None, comment=None, community=None):
+    """Record that `actor` did something `recipient` should hear about. Returns the
+    notification, or None when nothing is due."""
+    if recipient is None or not recipient.is_active:
+        return None
+    if actor is not None and actor.pk == recipient.pk:
+        return None
+    prefs = preferences(recipient)[kind]
+    if not prefs["in_app"] and not prefs["email"]:
+        return None
+    if not _can_see(recipient, post, comment, community):
+        return None
+    key = _group_key(kind, actor, post, comment, community)
+    now = timezone.now()
+    with transaction.atomic():
+        existing = (
+            Notification.objects.select_for_update()
+            .filter(recipient=recipient, group_key=key, read_at__isnull=True)
+            .first()
+        )
+        if existing is not None:
+            if actor is not None and actor.pk not in existing.actor_ids:
+                existing.actor_ids = ([actor.pk] + existing.actor_ids)[:MAX_ACTORS_KEPT]
+                existing.actor_count += 1
+            existing.actor = actor
+            existing.comment = comment or existing.comment
+            existing.updated_at = now
+            existing.save()
+            return existing
+        notification = Notification.objects.create(
+            recipient=recipient,
+            kind=kind,
+            actor=actor,
+            actor_ids=[actor.pk] if actor else [],
+            post=post,
+            comment=comment,
+            community=community,
+            group_key=key,
+            created_at=now,
+            updated_at=now,
+            wants_email=prefs["email"],
+        )
+    return notification
+
+
+def _visible_q(user) -> Q:
+    """Still allowed to see the target: hidden, deleted and left-behind content drops out."""
+    from agora.communities.visibility import listed_q
+    from agora.conversations.visibility import posts_visible_q
+
+    in_app_off = [k for k, p in preferences(user).items() if not p["in_app"]]
+    post_ok = Q(post__isnull=True) | posts_visible_q(user, "post")
+    comment_ok = Q(comment__isnull=True) | Q(
+        comment__deleted_at__isnull=True, comment__hidden_at__isnull=True
+    )
+    community_ok = Q(community__isnull=True) | Q(community__in=_listed(user, listed_q))
+    return post_ok & comment_ok & community_ok & ~Q(kind__in=in_app_off)
+
+
+def _listed(user, listed_q):
+    from agora.communities.models import Community
+
+    return Community.objects.filter(listed_q(user)).values("pk")
+
+
+def for_user(user, cursor=None, limit=None, unread_only=False) -> Page:
+    qs = Notification.objects.filter(recipient=user).filter(_visible_q(user))
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    qs = qs.select_related("actor__profile", "post", "comment", "community")
+    return paginate(qs, ["-updated_at", "-id"], cursor, limit)
+
+
+def unread_count(user) -> int:
+    return (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .filter(_visible_q(user))[:100]
+        .count()
+    )
+
+
+def mark_read(user, notification_id: int) -> bool:
+    return bool(
+        Notification.objects.filter(
+            recipient=user, pk=notification_id, read_at__isnull=True
+        ).update(read_at=timezone.now())
+    )
+
+
+def mark_all_read(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
