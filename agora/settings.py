@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "agora.communities",
     "agora.conversations",
     "agora.notifications",
+    "agora.moderation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -267,6 +268,9 @@ TASKS = {
 
 # --- Agora ----------------------------------------------------------------------------------
 AGORA_PAGE_SIZE = 20
+# Absolute links in e-mails (digests, password resets behind a proxy).
+AGORA_SITE_URL = os.environ.get("AGORA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+AGORA_DIGEST_INTERVAL = int(os.environ.get("AGORA_DIGEST_INTERVAL", 3600))
 AGORA_MAX_PAGE_SIZE = 100
 # Audiences up to this size get a post copied into their timelines inside the request
 # (~5 ms for 150 readers); larger ones are copied by a background task (see feed.py).

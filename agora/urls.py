@@ -10,6 +10,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("settings/", include("agora.accounts.urls")),
     path("people/", include("agora.people.urls")),
+    path("communities/", include("agora.communities.urls")),
+    path("notifications/", include("agora.notifications.urls")),
+    path("", include("agora.conversations.urls")),
+    path("moderation/", include("agora.moderation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -43,6 +43,15 @@ def access_readable_community(viewer, slug: str) -> Community:
     return community
 
 
+def viewer_memberships(viewer, communities) -> dict[int, Membership]:
+    """The viewer's membership in each of a page of communities, in one query."""
+    ids = [c.pk for c in communities]
+    if not ids or viewer is None or not viewer.is_authenticated:
+        return {}
+    rows = Membership.objects.filter(user=viewer, community_id__in=ids)
+    return {m.community_id: m for m in rows}
+
+
 def list_communities(viewer, *, mine: bool = False, cursor=None, limit=None) -> Page:
     qs = listed_communities(viewer)
     if mine:
@@ -225,9 +234,15 @@ def invite(actor, community: Community, username: str) -> Membership:
 
     mine = membership_of(actor, community)
     is_moderator = can_moderate(actor, community, mine)
-    if not is_moderator and not (
-        mine is not None and mine.state == State.ACTIVE and community.kind == Community.Kind.OPEN
+    if actor.is_guest or not (
+        is_moderator
+        or (
+            mine is not None
+            and mine.state == State.ACTIVE
+            and community.kind == Community.Kind.OPEN
+        )
     ):
+        # Guests never invite: they would learn who exists in the company by trying names.
         raise Forbidden(_("Only moderators can invite people here."))
     invitee = get_user_model().objects.filter(username=username, is_active=True).first()
     if invitee is None:
@@ -323,3 +338,55 @@ def members(viewer, community: Community, cursor=None, limit=None, state=State.A
         raise Forbidden()
     qs = community.memberships.filter(state=state).select_related("user", "user__profile")
     return paginate(qs, ["-created_at", "-id"], cursor, limit)
+
+
+# --- Cover image (added for the web pages: the community page shows it) -------------------------
+
+COVER_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+COVER_MAX_BYTES = 5 * 1024 * 1024
+COVER_SIZE = (1200, 300)
+
+
+def set_cover(actor, community: Community, upload) -> Community:
+    """Moderators set the cover: the upload must really be an image; a resized WebP copy is
+    stored, never the original bytes (which may carry metadata or a payload)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if not can_moderate(actor, community):
+        raise Forbidden()
+    if upload.size > COVER_MAX_BYTES:
+        raise Invalid(
+            fields={"cover": [_("The image is too large (at most %(mb)d MB).") % {"mb": 5}]}
+        )
+    try:
+        image = Image.open(upload)
+        image_format = image.format
+        image.verify()
+        upload.seek(0)
+        image = Image.open(upload)
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise Invalid(fields={"cover": [_("This file is not an image we can read.")]}) from None
+    if image_format not in COVER_FORMATS:
+        raise Invalid(fields={"cover": [_("Use a JPEG, PNG, GIF or WebP image.")]})
+    image = ImageOps.fit(
+        ImageOps.exif_transpose(image).convert("RGB"), COVER_SIZE, Image.Resampling.LANCZOS
+    )
+    out = io.BytesIO()
+    image.save(out, "WEBP", quality=85)
+    old = community.cover.name if community.cover else None
+    community.cover.save(f"{community.pk}.webp", ContentFile(out.getvalue()), save=True)
+    if old and old != community.cover.name:
+        community.cover.storage.delete(old)
+    return community
+
+
+def clear_cover(actor, community: Community) -> Community:
+    if not can_moderate(actor, community):
+        raise Forbidden()
+    if community.cover:
+        community.cover.delete(save=True)
+    return community

@@ -52,21 +52,28 @@ def membership_of(viewer, community) -> Membership | None:
     return Membership.objects.filter(user=viewer, community=community).first()
 
 
-def can_read(viewer, community: Community, membership: Membership | None = None) -> bool:
+# "Not looked up yet", as opposed to None: "looked up, not a member" (saves a query per row
+# when a list already fetched the viewer's memberships).
+UNKNOWN = object()
+
+
+def can_read(viewer, community: Community, membership=UNKNOWN) -> bool:
     if viewer is None or not viewer.is_authenticated:
         return False
-    membership = membership if membership is not None else membership_of(viewer, community)
+    if membership is UNKNOWN:
+        membership = membership_of(viewer, community)
     if membership is not None and membership.state == Membership.State.ACTIVE:
         return True
     return viewer.is_employee and community.kind == Community.Kind.OPEN
 
 
-def can_moderate(viewer, community: Community, membership: Membership | None = None) -> bool:
+def can_moderate(viewer, community: Community, membership=UNKNOWN) -> bool:
     if viewer is None or not viewer.is_authenticated:
         return False
     if viewer.is_administrator:
         return True
-    membership = membership if membership is not None else membership_of(viewer, community)
+    if membership is UNKNOWN:
+        membership = membership_of(viewer, community)
     return membership is not None and membership.can_moderate
 
 

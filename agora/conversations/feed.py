@@ -137,6 +137,21 @@ def prune_author(user_id: int, author_id: int) -> None:
         ).exclude(post__author_id=user_id).delete()
 
 
+def prune_hashtag(user_id: int, hashtag_id: int) -> None:
+    """After unfollowing a topic: its posts leave the feed unless another source brought
+    them (an author the person follows, or a community they belong to)."""
+    followed = Follow.objects.filter(follower_id=user_id).values("followee_id")
+    communities = Membership.objects.filter(user_id=user_id, state=Membership.State.ACTIVE).values(
+        "community_id"
+    )
+    other_tags = HashtagFollow.objects.filter(user_id=user_id).values("hashtag_id")
+    TimelineEntry.objects.filter(
+        user_id=user_id, post__hashtag_links__hashtag_id=hashtag_id
+    ).exclude(post__author_id=user_id).exclude(post__author_id__in=followed).exclude(
+        post__community_id__in=communities
+    ).exclude(post__hashtag_links__hashtag_id__in=other_tags).delete()
+
+
 def prune_community(user_id: int, community_id: int) -> None:
     TimelineEntry.objects.filter(user_id=user_id, post__community_id=community_id).exclude(
         post__author_id=user_id

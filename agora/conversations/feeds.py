@@ -49,6 +49,14 @@ def community(viewer, community_obj, cursor=None, limit=None) -> Page:
     return _post_page(viewer, visible_posts(viewer).filter(community=community_obj), cursor, limit)
 
 
+def articles(viewer, category: str = "", cursor=None, limit=None) -> Page:
+    """Long-form articles (blogs), newest first, optionally in one category."""
+    qs = visible_posts(viewer).filter(kind=Post.Kind.ARTICLE)
+    if category:
+        qs = qs.filter(category__slug=category)
+    return _post_page(viewer, qs, cursor, limit)
+
+
 def pinned(viewer, community_obj) -> list[Post]:
     qs = visible_posts(viewer).filter(community=community_obj, pinned_at__isnull=False)
     return list(shape_posts(qs, viewer).order_by("-pinned_at")[:5])

@@ -1,6 +1,9 @@
 """Finding @mentions, #hashtags and links to other posts in Markdown, and linking them.
 
-Code spans and blocks are left alone: `#include` in a code sample is not a hashtag.
+Code is left alone: `#include` in a code sample is not a hashtag, `@Override` not a mention.
+Code blocks (fenced with backticks or tildes, or indented) are found by the same Markdown parser
+that renders the post, so what is code on screen is code here; code spans (any run of
+backticks) are found line by line in the remaining text.
 """
 
 import re
@@ -10,17 +13,47 @@ from django.urls import reverse
 MENTION = re.compile(r"(?<![\w@/])@([A-Za-z0-9_.+-]{1,150}[A-Za-z0-9_+-])")
 HASHTAG = re.compile(r"(?<![\w&#/])#(\w[\w-]{0,62})", re.UNICODE)
 POST_LINK = re.compile(r"/posts/(\d+)/?")
-CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+# A code span opens with a run of backticks and closes with a run of the same length.
+CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+# Lines as the Markdown parser counts them (it reads \r\n and a lone \r as line ends).
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _code_block_lines(text: str) -> set[int]:
+    from agora.core.markdown import _parser
+
+    lines: set[int] = set()
+    for token in _parser().parse(text):
+        if token.type in ("fence", "code_block") and token.map:
+            lines.update(range(token.map[0], token.map[1]))
+    return lines
 
 
 def _outside_code(text: str):
-    """Yield (is_code, chunk) pieces of the text."""
-    last = 0
-    for match in CODE.finditer(text):
-        yield False, text[last : match.start()]
-        yield True, match.group(0)
-        last = match.end()
-    yield False, text[last:]
+    """Yield (is_code, chunk) pieces that put together give back the text exactly."""
+    if "`" not in text and "~~~" not in text and "    " not in text and "\t" not in text:
+        yield False, text
+        return
+    block_lines = _code_block_lines(text)
+    prose: list[str] = []
+
+    def flush():
+        chunk = "".join(prose)
+        prose.clear()
+        last = 0
+        for match in CODE_SPAN.finditer(chunk):
+            yield False, chunk[last : match.start()]
+            yield True, match.group(0)
+            last = match.end()
+        yield False, chunk[last:]
+
+    for number, line in enumerate(LINE.findall(text)):
+        if number in block_lines:
+            yield from flush()
+            yield True, line
+        else:
+            prose.append(line)
+    yield from flush()
 
 
 def mentions(text: str) -> list[str]:
@@ -40,7 +73,11 @@ def hashtags(text: str) -> list[str]:
 
 
 def post_links(text: str) -> list[int]:
-    return list(dict.fromkeys(int(i) for i in POST_LINK.findall(text)))[:50]
+    found = []
+    for is_code, chunk in _outside_code(text):
+        if not is_code:
+            found += [int(i) for i in POST_LINK.findall(chunk)]
+    return list(dict.fromkeys(found))[:50]
 
 
 def link_entities(text: str, known_usernames: set[str]) -> str:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,16 +18,15 @@ from agora.communities.models import Community, Membership
 from agora.communities.visibility import can_moderate, membership_of
 from agora.core.errors import Forbidden, Invalid, NotFound
 from agora.core.markdown import render_markdown
-from agora.people.text import fold
+from agora.core.pagination import Page, paginate
 from agora.people.visibility import visible_profiles
 
-from . import feed, parsing
+from . import feed, hashtags, parsing
 from .models import (
     Attachment,
     Category,
     Comment,
     CommentRevision,
-    Hashtag,
     Mention,
     Post,
     PostHashtag,
@@ -57,17 +57,42 @@ def shape_posts(qs: QuerySet[Post], viewer) -> QuerySet[Post]:
         if viewer.is_authenticated
         else (Reaction.objects.none())
     )
-    return qs.select_related(
-        "author__profile",
-        "community",
-        "category",
-        "quoted__author__profile",
-        "quoted__community",
-    ).prefetch_related(
-        "attachments",
-        "hashtags",
-        Prefetch("reactions", queryset=own_reactions, to_attr="viewer_reactions"),
+    return (
+        qs.select_related(
+            "author__profile",
+            "community",
+            "category",
+            "quoted__author__profile",
+            "quoted__community",
+        )
+        .prefetch_related(
+            "attachments",
+            "hashtags",
+            Prefetch("reactions", queryset=own_reactions, to_attr="viewer_reactions"),
+        )
+        # The quoted post may live where this reader can't go (a secret community, hidden,
+        # deleted): show it only if `quoted_visible`.
+        .annotate(quoted_visible=Exists(visible_posts(viewer).filter(pk=OuterRef("quoted_id"))))
     )
+
+
+def reaction_counts(*, post_ids=(), comment_ids=()) -> dict[tuple[str, int], dict[str, int]]:
+    """Reactions per kind for a page of posts and comments, in one query:
+    {("post", 12): {"like": 3, "celebrate": 1}, ("comment", 7): {...}}."""
+    post_ids, comment_ids = list(post_ids), list(comment_ids)
+    if not post_ids and not comment_ids:
+        return {}
+    rows = (
+        Reaction.objects.filter(Q(post_id__in=post_ids) | Q(comment_id__in=comment_ids))
+        .values("post_id", "comment_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[tuple[str, int], dict[str, int]] = {}
+    for row in rows:
+        key = ("post", row["post_id"]) if row["post_id"] else ("comment", row["comment_id"])
+        out.setdefault(key, {})[row["kind"]] = row["n"]
+    return out
 
 
 def access_post(viewer, post_id: int) -> Post:
@@ -108,6 +133,32 @@ def comments_of(viewer, post: Post) -> list[Comment]:
     for c in top:
         c.visible_replies = by_parent.get(c.pk, [])
     return top
+
+
+def comment_page(viewer, post: Post, cursor=None, limit=None) -> Page:
+    """A page of top-level comments, oldest first, each with all its replies nested (one
+    level): four queries whatever the page size."""
+    own = Reaction.objects.filter(user=viewer)
+
+    def shaped(qs):
+        return qs.select_related("author__profile").prefetch_related(
+            Prefetch("reactions", queryset=own, to_attr="viewer_reactions")
+        )
+
+    comments = visible_comments(viewer).filter(post=post)
+    page = paginate(
+        shaped(comments.filter(parent__isnull=True)), ["created_at", "id"], cursor, limit
+    )
+    by_parent: dict[int, list[Comment]] = {c.pk: [] for c in page.items}
+    if by_parent:
+        replies = shaped(comments.filter(parent_id__in=list(by_parent))).order_by(
+            "created_at", "id"
+        )
+        for reply in replies:
+            by_parent[reply.parent_id].append(reply)
+    for c in page.items:
+        c.visible_replies = by_parent[c.pk]
+    return page
 
 
 def revisions_of(viewer, post: Post) -> QuerySet[PostRevision]:
@@ -211,6 +262,35 @@ def check_uploads(uploads: list[Upload]) -> list[tuple[Upload, str]]:
     return checked
 
 
+def attach_files(actor, post_id: int, uploads: list[Upload]) -> list[Attachment]:
+    """Add files to one's own post (the API creates the post from JSON, then sends files)."""
+    post = access_post(actor, post_id)
+    if post.author_id != actor.pk:
+        raise Forbidden(_("Only the author can add files to this post."))
+    if len(post.attachments.all()) + len(uploads) > settings.AGORA_MAX_ATTACHMENTS:
+        raise Invalid(
+            fields={
+                "attachments": [_("At most %(n)d files.") % {"n": settings.AGORA_MAX_ATTACHMENTS}]
+            }
+        )
+    if not uploads:
+        raise Invalid(fields={"attachments": [_("Send at least one file.")]})
+    checked = check_uploads(uploads)
+    with transaction.atomic():
+        return [_attach(post, upload, content_type) for upload, content_type in checked]
+
+
+def access_attachment(viewer, post_id: int, attachment_id: int) -> Attachment:
+    """A file of a post the viewer may read; NotFound otherwise (a file in a secret community
+    is not reachable by guessing its address)."""
+    attachment = Attachment.objects.filter(
+        pk=attachment_id, post_id=post_id, post__in=visible_posts(viewer)
+    ).first()
+    if attachment is None:
+        raise NotFound(_("No such file."))
+    return attachment
+
+
 def _can_post_in(actor, community: Community | None) -> bool:
     if community is None:
         return actor.is_employee
@@ -262,7 +342,7 @@ def _index_text(post: Post, *, notify_new_mentions: bool, actor) -> None:
                 _notify("mention", user, actor, post=post)
 
     names = parsing.hashtags(post.body)
-    tags = [_hashtag(name) for name in names]
+    tags = [hashtags.get_or_create(name) for name in names]
     PostHashtag.objects.filter(post=post).exclude(hashtag__in=tags).delete()
     PostHashtag.objects.bulk_create(
         [PostHashtag(post=post, hashtag=t, created_at=post.created_at) for t in tags],
@@ -274,17 +354,6 @@ def _index_text(post: Post, *, notify_new_mentions: bool, actor) -> None:
     PostReference.objects.bulk_create(
         [PostReference(source=post, target=t) for t in targets], ignore_conflicts=True
     )
-
-
-def _hashtag(name: str) -> Hashtag:
-    existing = Hashtag.objects.filter(key=fold(name).replace(" ", "")).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            return Hashtag.objects.create(name=name)
-    except IntegrityError:  # created concurrently
-        return Hashtag.objects.get(key=fold(name).replace(" ", ""))
 
 
 def create_post(
@@ -454,6 +523,15 @@ def edit_comment(actor, comment_id: int, body: str) -> Comment:
         comment.body_html = render_markdown(parsing.link_entities(body, set(mentioned)))
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
+        already = set(comment.mentions.values_list("user_id", flat=True))
+        keep = {u.pk for u in mentioned.values()}
+        comment.mentions.exclude(user_id__in=keep).delete()
+        Mention.objects.bulk_create(
+            Mention(comment=comment, user=u) for u in mentioned.values() if u.pk not in already
+        )
+        for user in mentioned.values():
+            if user.pk not in already and user.pk != actor.pk:
+                _notify("mention", user, actor, post=comment.post, comment=comment)
     return comment
 
 
@@ -462,10 +540,18 @@ def delete_comment(actor, comment_id: int) -> None:
     if not _can_remove(actor, comment.author_id, comment.post.community):
         raise Forbidden(_("You cannot delete this comment."))
     with transaction.atomic():
-        comment.deleted_at = timezone.now()
+        now = timezone.now()
+        comment.deleted_at = now
         comment.save(update_fields=["deleted_at"])
-        Post.objects.filter(pk=comment.post_id, comment_count__gt=0).update(
-            comment_count=F("comment_count") - 1
+        # A deleted top-level comment takes its thread with it (replies are no longer shown),
+        # so they leave the count too.
+        gone = 1
+        if comment.parent_id is None:
+            gone += comment.replies.filter(deleted_at__isnull=True, hidden_at__isnull=True).update(
+                deleted_at=now
+            )
+        Post.objects.filter(pk=comment.post_id).update(
+            comment_count=Greatest(F("comment_count") - gone, 0)
         )
 
 
@@ -530,6 +616,8 @@ def reactors(
         target = access_post(viewer, post_id)
         qs = Reaction.objects.filter(post=target)
     if kind:
+        if kind not in Reaction.Kind.values:
+            raise Invalid(fields={"kind": [_("Unknown reaction.")]})
         qs = qs.filter(kind=kind)
     visible = visible_profiles(viewer).values("user_id")
     return (

@@ -1,19 +1,12 @@
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from agora.people import services as people
 
-
-@login_required
 def home(request):
-    return render(
-        request,
-        "core/home.html",
-        {
-            "suggestions": people.suggestions(request.user, limit=6),
-        },
-    )
+    """The home page is the home feed (composer, feed, "new posts", suggestions)."""
+    from agora.conversations.views import home as home_feed
+
+    return home_feed(request)
 
 
 def healthz(request):

@@ -5,6 +5,7 @@ recipient may see what it points to (checked when created and again when listed)
 per-kind preferences decide in-app and e-mail; e-mail goes out as a digest.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -91,6 +92,10 @@ def notify(kind: str, *, recipient, actor=None, post=None, comment=None, communi
     key = _group_key(kind, actor, post, comment, community)
     now = timezone.now()
     with transaction.atomic():
+        # Serialise notifications to one recipient: two reactions arriving at once must merge
+        # into one "Ana and 1 other" row, not race into two (SELECT FOR UPDATE alone can't
+        # lock a row that doesn't exist yet).
+        get_user_model().objects.select_for_update().filter(pk=recipient.pk).first()
         existing = (
             Notification.objects.select_for_update()
             .filter(recipient=recipient, group_key=key, read_at__isnull=True)
@@ -121,18 +126,24 @@ def notify(kind: str, *, recipient, actor=None, post=None, comment=None, communi
     return notification
 
 
-def _visible_q(user) -> Q:
-    """Still allowed to see the target: hidden, deleted and left-behind content drops out."""
+def still_visible_q(user) -> Q:
+    """Still allowed to see the target: hidden, deleted and left-behind content drops out.
+    (The in-app list and the e-mail digest both apply it.)"""
     from agora.communities.visibility import listed_q
     from agora.conversations.visibility import posts_visible_q
 
-    in_app_off = [k for k, p in preferences(user).items() if not p["in_app"]]
     post_ok = Q(post__isnull=True) | posts_visible_q(user, "post")
     comment_ok = Q(comment__isnull=True) | Q(
         comment__deleted_at__isnull=True, comment__hidden_at__isnull=True
     )
     community_ok = Q(community__isnull=True) | Q(community__in=_listed(user, listed_q))
-    return post_ok & comment_ok & community_ok & ~Q(kind__in=in_app_off)
+    return post_ok & comment_ok & community_ok
+
+
+def _visible_q(user) -> Q:
+    """In the app: still visible, and of a kind the user wants in the app."""
+    in_app_off = [k for k, p in preferences(user).items() if not p["in_app"]]
+    return still_visible_q(user) & ~Q(kind__in=in_app_off)
 
 
 def _listed(user, listed_q):
@@ -158,11 +169,18 @@ def unread_count(user) -> int:
 
 
 def mark_read(user, notification_id: int) -> bool:
-    return bool(
-        Notification.objects.filter(
-            recipient=user, pk=notification_id, read_at__isnull=True
-        ).update(read_at=timezone.now())
-    )
+    """Mark one of the user's notifications read (False if it already was). NotFound for
+    anyone else's, and for one about something the user may no longer see."""
+    mine = Notification.objects.filter(recipient=user, pk=notification_id).filter(_visible_q(user))
+    if mine.filter(read_at__isnull=True).update(read_at=timezone.now()):
+        return True
+    if not mine.exists():
+        from django.utils.translation import gettext as _
+
+        from agora.core.errors import NotFound
+
+        raise NotFound(_("No such notification."))
+    return False
 
 
 def mark_all_read(user) -> int:

@@ -17,6 +17,7 @@ from agora.core.errors import Forbidden, Invalid, NotFound
 from agora.core.markdown import render_markdown
 from agora.core.pagination import Page, paginate
 
+from . import signals
 from .models import (
     PRIVATE_FIELDS,
     Department,
@@ -56,8 +57,16 @@ MAX_INTERESTS = 50
 # --- Reading ------------------------------------------------------------------------------------
 
 
+def _nul_free(text: str) -> str:
+    """PostgreSQL refuses NUL characters in text, even in a lookup (an error, not a miss).
+    Search terms lose them; identifiers carrying one are simply unknown."""
+    return text.replace("\x00", "") if isinstance(text, str) else text
+
+
 def access_profile(viewer, username: str) -> ProfileView:
     """Fetch a profile the viewer may see, or NotFound (never say whether it exists)."""
+    if "\x00" in username:
+        raise NotFound(_("No such person."))
     qs = shape_profiles(visible_profiles(viewer).filter(user__username=username), viewer)
     profile = qs.first()
     if profile is None:
@@ -66,6 +75,8 @@ def access_profile(viewer, username: str) -> ProfileView:
 
 
 def access_user(viewer, username: str):
+    if "\x00" in username:
+        raise NotFound(_("No such person."))
     profile = (
         visible_profiles(viewer).select_related("user").filter(user__username=username).first()
     )
@@ -88,6 +99,7 @@ def directory(viewer, filters: DirectoryFilters, cursor=None, limit=None) -> Pag
     be used to probe a hidden value (searching "location=Lyon" won't reveal a hidden Lyon)."""
     if viewer is None or not viewer.is_authenticated or not viewer.is_employee:
         raise Forbidden(_("The directory is for employees."))
+    filters = DirectoryFilters(**{k: _nul_free(v) for k, v in vars(filters).items()})
     qs = visible_profiles(viewer)
     if filters.q:
         key = fold(filters.q)
@@ -119,14 +131,14 @@ def departments() -> QuerySet[Department]:
 
 
 def complete_skills(prefix: str, limit: int = 10) -> list[str]:
-    key = fold(prefix)
+    key = fold(_nul_free(prefix))
     if not key:
         return []
     return list(Skill.objects.filter(key__startswith=key).values_list("name", flat=True)[:limit])
 
 
 def complete_interests(prefix: str, limit: int = 10) -> list[str]:
-    key = fold(prefix)
+    key = fold(_nul_free(prefix))
     if not key:
         return []
     return list(Interest.objects.filter(key__startswith=key).values_list("name", flat=True)[:limit])
@@ -150,6 +162,9 @@ def _check_text(name: str, value, errors: dict) -> str | None:
         errors.setdefault(name, []).append(_("Must be text."))
         return None
     value = value.strip()
+    if "\x00" in value:
+        errors.setdefault(name, []).append(_("Contains characters that are not allowed."))
+        return None
     if len(value) > SIMPLE_FIELDS[name]:
         errors.setdefault(name, []).append(
             _("At most %(n)d characters.") % {"n": SIMPLE_FIELDS[name]}
@@ -194,7 +209,9 @@ def update_profile(actor, profile: Profile, changes: dict) -> Profile:
     if "department" in changes:
         slug = changes["department"] or ""
         if slug:
-            department = Department.objects.filter(slug=slug).first()
+            department = (
+                Department.objects.filter(slug=slug).first() if "\x00" not in slug else None
+            )
             if department is None:
                 errors["department"] = [_("Unknown department.")]
             clean["department"] = department
@@ -205,7 +222,9 @@ def update_profile(actor, profile: Profile, changes: dict) -> Profile:
         username = changes["manager"] or ""
         if username:
             manager_profile = (
-                visible_profiles(actor)
+                None
+                if "\x00" in username
+                else visible_profiles(actor)
                 .filter(user__username=username, user__kind__in=["employee", "admin"])
                 .select_related("user")
                 .first()
@@ -293,7 +312,11 @@ def _check_skills(items, errors) -> list[tuple[str, int]] | None:
         if not isinstance(name, str) or not fold(name):
             errors.setdefault("skills", []).append(_("Each skill needs a name."))
             continue
-        if len(name.strip()) > 80:
+        if "\x00" in name:
+            errors.setdefault("skills", []).append(_("Contains characters that are not allowed."))
+            continue
+        # The folded key is stored too, and folding can lengthen a name ("ß" -> "ss").
+        if len(name.strip()) > 80 or len(fold(name)) > 80:
             errors.setdefault("skills", []).append(_("A skill name has at most 80 characters."))
             continue
         if level not in ProfileSkill.Level.values:
@@ -314,7 +337,12 @@ def _check_interests(items, errors) -> list[tuple[str, str]] | None:
         if not isinstance(name, str) or not fold(name):
             errors.setdefault("interests", []).append(_("Each interest needs a name."))
             continue
-        if len(name.strip()) > 80:
+        if "\x00" in name:
+            errors.setdefault("interests", []).append(
+                _("Contains characters that are not allowed.")
+            )
+            continue
+        if len(name.strip()) > 80 or len(fold(name)) > 80:
             errors.setdefault("interests", []).append(
                 _("An interest name has at most 80 characters.")
             )
@@ -343,6 +371,8 @@ def _replace_interests(profile: Profile, interests: list[tuple[str, str]]) -> No
 
 
 AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+# A few kilobytes of PNG can declare 100 megapixels: decoding it would take gigabytes.
+AVATAR_MAX_PIXELS = 50_000_000
 
 
 def set_avatar(actor, profile: Profile, upload) -> Profile:
@@ -365,6 +395,9 @@ def set_avatar(actor, profile: Profile, upload) -> Profile:
         image.verify()
         upload.seek(0)
         image = Image.open(upload)
+        image.draft("RGB", (settings.AVATAR_SIZE * 2, settings.AVATAR_SIZE * 2))  # JPEG: shrink
+        if image.width * image.height > AVATAR_MAX_PIXELS:
+            raise Invalid(fields={"avatar": [_("The image has too many pixels.")]})
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise Invalid(fields={"avatar": [_("This file is not an image we can read.")]}) from None
@@ -398,13 +431,23 @@ def follow(actor, username: str) -> bool:
     target = access_user(actor, username)
     if target.pk == actor.pk:
         raise Invalid(_("You cannot follow yourself."))
-    _link, created = Follow.objects.get_or_create(follower=actor, followee=target)
+    with transaction.atomic():
+        _link, created = Follow.objects.get_or_create(follower=actor, followee=target)
+        if created:
+            transaction.on_commit(
+                lambda: signals.followed.send(Follow, follower=actor, followee=target)
+            )
     return created
 
 
 def unfollow(actor, username: str) -> bool:
     target = access_user(actor, username)
-    deleted, _rows = Follow.objects.filter(follower=actor, followee=target).delete()
+    with transaction.atomic():
+        deleted, _rows = Follow.objects.filter(follower=actor, followee=target).delete()
+        if deleted:
+            transaction.on_commit(
+                lambda: signals.unfollowed.send(Follow, follower=actor, followee=target)
+            )
     return bool(deleted)
 
 
@@ -502,11 +545,12 @@ def suggestions(viewer, limit: int = 6) -> list[Suggestion]:
     for row in friends_of_friends:
         bump(row["followee_id"], 1.0 * min(row["n"], 5), "friends", row["n"])
     if me.team:
-        same_team = (
-            candidates.filter(team=me.team, department_id=me.department_id)
-            .filter(field_visible_q("team", viewer))
-            .values_list("user_id", flat=True)[:200]
+        same_team = candidates.filter(team=me.team, department_id=me.department_id).filter(
+            field_visible_q("team", viewer)
         )
+        if me.department_id:  # matching on it must not reveal a hidden department
+            same_team = same_team.filter(field_visible_q("department", viewer))
+        same_team = same_team.values_list("user_id", flat=True)[:200]
         for uid in same_team:
             bump(uid, 3.0, "team", me.team)
     elif me.department_id:
