@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "agora.core.middleware.RejectNulBytes",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,6 +158,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "agora.accounts.adapter.AgoraAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_USER_DISPLAY = "agora.accounts.adapter.display_name"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "agora.accounts.forms.SignupExtraForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"

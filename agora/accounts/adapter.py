@@ -14,6 +14,12 @@ def email_domain_allowed(email: str) -> bool:
     return domain in domains
 
 
+def display_name(user) -> str:
+    """How allauth names a person in its messages ("Signed in as …")."""
+    profile = getattr(user, "profile", None)
+    return (profile.display_name if profile else "") or user.username
+
+
 class AgoraAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return SiteSettings.current().signup_open

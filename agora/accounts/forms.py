@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 class SignupExtraForm(forms.Form):
     """Fields allauth's sign-up form lacks; allauth calls `signup` once the user exists."""
 
-    display_name = forms.CharField(label=_("Your name"), max_length=120)
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
 
     def signup(self, request, user):
         profile = user.profile

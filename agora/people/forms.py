@@ -21,7 +21,11 @@ FIELD_LABELS = {
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Display name"), max_length=120)
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     headline = forms.CharField(label=_("Headline"), max_length=160, required=False)
     bio = forms.CharField(
         label=_("Bio"),
@@ -123,7 +127,12 @@ InterestFormSet = forms.formset_factory(InterestRowForm, extra=3, max_num=50, ca
 
 
 class AvatarForm(forms.Form):
-    avatar = forms.FileField(label=_("New picture"), required=False)
+    avatar = forms.FileField(
+        label=_("New picture"),
+        required=False,
+        help_text=_("JPEG, PNG, GIF or WebP, at most 5 MB."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
     clear = forms.BooleanField(label=_("Remove my picture"), required=False)
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,6 +14,7 @@ from agora.core.errors import Forbidden, Invalid, NotFound
 
 from . import services
 from .forms import (
+    FIELD_LABELS,
     AvatarForm,
     DirectoryForm,
     InterestFormSet,
@@ -24,7 +26,11 @@ from .visibility import visible_profiles
 
 
 def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    # A history restore (back button after hx-push-url) needs the whole page.
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def _person_or_404(viewer, username):
@@ -63,6 +69,7 @@ def profile(request, username):
         {
             "person": person,
             "counts": services.follow_counts(person.profile.user),
+            "languages": [(c, services.LANGUAGE_CHOICES.get(c, c)) for c in person.languages or []],
         },
     )
 
@@ -153,6 +160,9 @@ def edit_profile(request):
             "profile": profile,
             "main_fields": [f for f in form if not f.name.endswith("_visibility")],
             "visibility_fields": [form[f"{name}_visibility"] for name in PRIVATE_FIELDS],
+            "visibility_rows": [
+                (FIELD_LABELS[name], form[f"{name}_visibility"]) for name in PRIVATE_FIELDS
+            ],
         },
     )
 
@@ -193,7 +203,15 @@ def follow(request, username):
         messages.error(request, error.message)
     if _is_htmx(request):
         person = _person_or_404(request.user, username)
-        return render(request, "people/_follow_button.html", {"person": person})
+        context = {"person": person}
+        if request.POST.get("counts"):  # on the profile page: refresh the counts too
+            context.update(counts=services.follow_counts(person.profile.user), oob=True)
+        return render(request, "people/_follow_button.html", context)
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, request.is_secure()
+    ):
+        return redirect(next_url)  # without JavaScript: back to the list the button was in
     return redirect("people:profile", username)
 
 
