@@ -40,3 +40,17 @@ def guest(db):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(kind="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for(db):
+    """client_for(user) -> a Django test client signed in as `user` (None: anonymous)."""
+    from django.test import Client
+
+    def make(user=None, **kwargs):
+        c = Client(**kwargs)
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make

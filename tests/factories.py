@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from agora.people.models import Department, Follow, Interest, Skill
+from agora.people.text import fold
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -61,3 +62,27 @@ class FollowFactory(factory.django.DjangoModelFactory):
 
     follower = factory.SubFactory(UserFactory)
     followee = factory.SubFactory(UserFactory)
+
+
+def set_profile(user, **fields):
+    """Write profile fields straight to the row (fast, bypasses the service's validation)."""
+    from agora.people.models import Profile
+
+    Profile.objects.filter(user=user).update(**fields)
+    if hasattr(user, "_state") and "profile" in user._state.fields_cache:
+        del user._state.fields_cache["profile"]
+    return Profile.objects.get(user=user)
+
+
+def add_skill(user, name, level=2):
+    from agora.people.models import ProfileSkill
+
+    skill = Skill.objects.filter(key=fold(name)).first() or Skill.objects.create(name=name)
+    return ProfileSkill.objects.create(profile_id=user.pk, skill=skill, level=level)
+
+
+def add_interest(user, name, kind="pro"):
+    from agora.people.models import ProfileInterest
+
+    interest = Interest.objects.filter(key=fold(name)).first() or Interest.objects.create(name=name)
+    return ProfileInterest.objects.create(profile_id=user.pk, interest=interest, kind=kind)

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from agora.core.api import ErrorOut, StrictInput
 
@@ -70,10 +70,10 @@ def list_tokens(request):
 @router.post("/me/tokens", response={201: TokenCreated, **ERRORS})
 def create_token(request, payload: TokenIn):
     token, secret = services.create_api_token(request.auth, payload.name, request=request)
-    return 201, {**TokenOut.from_orm(token).dict(), "secret": secret}
+    return Status(201, {**TokenOut.model_validate(token).model_dump(), "secret": secret})
 
 
 @router.delete("/me/tokens/{token_id}", response={204: None, **ERRORS})
 def revoke_token(request, token_id: int):
     services.revoke_api_token(request.auth, token_id, request=request)
-    return 204, None
+    return Status(204, None)

@@ -16,7 +16,7 @@ MAX_TOKENS_PER_USER = 20
 def create_api_token(user: User, name: str, request=None) -> tuple[ApiToken, str]:
     """Returns the token row and its secret; the secret is never stored nor shown again."""
     name = (name or "").strip()
-    if not name or len(name) > 80:
+    if not name or len(name) > 80 or "\x00" in name:  # PostgreSQL refuses NUL in text
         raise Invalid(fields={"name": [_("Give the token a name (at most 80 characters).")]})
     if user.api_tokens.active().count() >= MAX_TOKENS_PER_USER:
         raise Invalid(fields={"name": [_("You have too many tokens; revoke one first.")]})

@@ -1,9 +1,13 @@
 """Shared pieces of REST API v1: authentication, the error shape, strict input schemas."""
 
+import functools
+import inspect
 import logging
 
 from django.http import Http404
+from django.urls import URLPattern, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -79,6 +83,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         code = {
+            400: "bad_request",
+            401: "unauthenticated",
             403: "forbidden",
             404: "not_found",
             405: "method_not_allowed",
@@ -100,8 +106,66 @@ def install_error_handlers(api: NinjaAPI) -> None:
         )
 
 
+def _json_errors(api: NinjaAPI, view):
+    """Wrap one of the API's URL views so the errors ninja answers outside its exception
+    handlers (405 method not allowed, the 404 of the API root) are JSON too."""
+
+    def convert(request, response):
+        if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
+            converted = api.create_response(
+                request,
+                error_body("method_not_allowed", _("This method is not allowed here.")),
+                status=405,
+            )
+            converted["Allow"] = response.get("Allow", "")
+            return converted
+        return response
+
+    def not_found(request):
+        return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+
+    if inspect.iscoroutinefunction(view):
+
+        @functools.wraps(view)
+        async def async_wrapper(request, *args, **kwargs):
+            try:
+                return convert(request, await view(request, *args, **kwargs))
+            except Http404:
+                return not_found(request)
+
+        return async_wrapper
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return convert(request, view(request, *args, **kwargs))
+        except Http404:
+            return not_found(request)
+
+    return wrapper
+
+
+class AgoraAPI(NinjaAPI):
+    """NinjaAPI whose every answer under its prefix is JSON, unknown routes included."""
+
+    @property
+    def urls(self):
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_errors(self, pattern.callback)
+
+        @csrf_exempt
+        def unknown_route(request, *args, **kwargs):
+            return self.create_response(
+                request, error_body("not_found", _("No such API endpoint.")), status=404
+            )
+
+        return [*patterns, re_path(r"", unknown_route)], app_name, namespace
+
+
 def build_api() -> NinjaAPI:
-    api = NinjaAPI(
+    api = AgoraAPI(
         title="Agora API",
         version="1",
         description="REST API of Agora, the enterprise social network.",

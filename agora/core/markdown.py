@@ -12,6 +12,7 @@ ALLOWED_TAGS = {
     "strong",
     "em",
     "del",
+    "s",  # markdown-it writes ~~strikethrough~~ as <s>
     "code",
     "pre",
     "blockquote",

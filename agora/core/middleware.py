@@ -14,13 +14,11 @@ class RejectNulBytes:
 
     def __call__(self, request):
         if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in v for v in values)
-            for key, values in request.GET.lists()
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
         ):
             message = _("The request contains a NUL character.")
             if request.path.startswith("/api/"):
                 body = {"error": {"code": "bad_request", "message": message, "fields": {}}}
-                return HttpResponse(json.dumps(body), status=400,
-                                    content_type="application/json")
+                return HttpResponse(json.dumps(body), status=400, content_type="application/json")
             return HttpResponseBadRequest(message)
         return self.get_response(request)

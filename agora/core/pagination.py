@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -41,11 +42,15 @@ def _decode(cursor: str, count: int) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         values = None
     if not isinstance(values, list) or len(values) != count:
-        raise Invalid(_("This cursor is not valid."), fields={"cursor": [_("Not a valid cursor.")]})
+        raise _bad_cursor()
     return values
+
+
+def _bad_cursor() -> Invalid:
+    return Invalid(_("This cursor is not valid."), fields={"cursor": [_("Not a valid cursor.")]})
 
 
 def _attr(obj, path: str):
@@ -72,7 +77,11 @@ def paginate(qs: QuerySet, ordering: list[str], cursor: str | None, limit: int |
             op = "lt" if name.startswith("-") else "gt"
             equal_prefix = Q(**{fields[j]: _coerce(values[j], fields[j]) for j in range(i)})
             after |= equal_prefix & Q(**{f"{field}__{op}": value})
-        qs = qs.filter(after)
+        try:
+            qs = qs.filter(after)
+        except (ValueError, TypeError, OverflowError, ValidationError):
+            # A forged cursor whose values don't fit the fields ("abc" for an id).
+            raise _bad_cursor() from None
     rows = list(qs[: limit + 1])
     next_cursor = None
     if len(rows) > limit:
@@ -90,10 +99,16 @@ def _coerce(value, field: str):
         except ValueError:
             parsed = None
         if parsed is None:
-            raise Invalid(
-                _("This cursor is not valid."), fields={"cursor": [_("Not a valid cursor.")]}
-            )
+            raise _bad_cursor()
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        try:
+            parsed.astimezone(dt.UTC)  # year 9999 at -14:00 overflows when the database adapts it
+        except OverflowError:
+            raise _bad_cursor() from None
         return parsed
     if value is not None and not isinstance(value, (str, int, float)):
-        raise Invalid(_("This cursor is not valid."), fields={"cursor": [_("Not a valid cursor.")]})
+        raise _bad_cursor()
+    if isinstance(value, str) and "\x00" in value:  # PostgreSQL refuses NUL in any text
+        raise _bad_cursor()
     return value

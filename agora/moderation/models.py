@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_REPORT_TEXT = 2000
 MAX_NOTE = 2000
@@ -19,9 +20,10 @@ class Report(models.Model):
         OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        RESOLVED = "resolved", _("Resolved")
-        DISMISSED = "dismissed", _("Dismissed")
+        # Contexts: French agrees these with "signalement" (masculine), unlike a community.
+        OPEN = "open", pgettext_lazy("report status", "Open")
+        RESOLVED = "resolved", pgettext_lazy("report status", "Resolved")
+        DISMISSED = "dismissed", pgettext_lazy("report status", "Dismissed")
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"

@@ -41,7 +41,7 @@ def _page(page):
     return {"items": [profile_out(v) for v in page.items], "next_cursor": page.next_cursor}
 
 
-@router.get("/users", response={200: ProfilePage, **ERRORS}, exclude_none=True)
+@router.get("/users", response={200: ProfilePage, **ERRORS}, exclude_unset=True)
 def list_users(request, query: Query[DirectoryQuery]):
     """The people directory (employees only), filtered by name, department, skill, interest
     and location; filters only match fields you are allowed to see."""
@@ -55,17 +55,21 @@ def list_users(request, query: Query[DirectoryQuery]):
     return _page(services.directory(request.auth, filters, query.cursor, query.limit))
 
 
-@router.get("/users/{username}", response={200: ProfileOut, **ERRORS}, exclude_none=True)
+@router.get("/users/{username}", response={200: ProfileOut, **ERRORS}, exclude_unset=True)
 def get_user(request, username: str):
     return profile_out(services.access_profile(request.auth, username))
 
 
-@router.get("/users/{username}/followers", response={200: ProfilePage, **ERRORS}, exclude_none=True)
+@router.get(
+    "/users/{username}/followers", response={200: ProfilePage, **ERRORS}, exclude_unset=True
+)
 def list_followers(request, username: str, query: Query[PageQuery]):
     return _page(services.followers(request.auth, username, query.cursor, query.limit))
 
 
-@router.get("/users/{username}/following", response={200: ProfilePage, **ERRORS}, exclude_none=True)
+@router.get(
+    "/users/{username}/following", response={200: ProfilePage, **ERRORS}, exclude_unset=True
+)
 def list_following(request, username: str, query: Query[PageQuery]):
     return _page(services.following(request.auth, username, query.cursor, query.limit))
 
@@ -82,7 +86,7 @@ def unfollow(request, username: str):
     return {"following": False}
 
 
-@router.get("/users/{username}/org", response={200: OrgChartOut, **ERRORS}, exclude_none=True)
+@router.get("/users/{username}/org", response={200: OrgChartOut, **ERRORS}, exclude_unset=True)
 def org_chart(request, username: str):
     chart = services.org_chart(request.auth, username)
     return {
@@ -92,12 +96,12 @@ def org_chart(request, username: str):
     }
 
 
-@router.get("/me/profile", response={200: ProfileOut, **ERRORS}, exclude_none=True)
+@router.get("/me/profile", response={200: ProfileOut, **ERRORS}, exclude_unset=True)
 def my_profile(request):
     return profile_out(services.access_profile(request.auth, request.auth.username))
 
 
-@router.patch("/me/profile", response={200: ProfileOut, **ERRORS}, exclude_none=True)
+@router.patch("/me/profile", response={200: ProfileOut, **ERRORS}, exclude_unset=True)
 def edit_my_profile(request, payload: ProfilePatch):
     """Change any subset of your profile. All changes apply together or not at all."""
     changes = payload.model_dump(exclude_unset=True)
@@ -109,21 +113,21 @@ def edit_my_profile(request, payload: ProfilePatch):
     return profile_out(services.access_profile(request.auth, request.auth.username))
 
 
-@router.post("/me/avatar", response={200: ProfileOut, **ERRORS}, exclude_none=True)
+@router.post("/me/avatar", response={200: ProfileOut, **ERRORS}, exclude_unset=True)
 def upload_avatar(request, avatar: File[UploadedFile]):
     profile = get_object_or_404(Profile, user=request.auth)
     services.set_avatar(request.auth, profile, avatar)
     return profile_out(services.access_profile(request.auth, request.auth.username))
 
 
-@router.delete("/me/avatar", response={200: ProfileOut, **ERRORS}, exclude_none=True)
+@router.delete("/me/avatar", response={200: ProfileOut, **ERRORS}, exclude_unset=True)
 def delete_avatar(request):
     profile = get_object_or_404(Profile, user=request.auth)
     services.clear_avatar(request.auth, profile)
     return profile_out(services.access_profile(request.auth, request.auth.username))
 
 
-@router.get("/me/suggestions", response={200: list[SuggestionOut], **ERRORS}, exclude_none=True)
+@router.get("/me/suggestions", response={200: list[SuggestionOut], **ERRORS}, exclude_unset=True)
 def my_suggestions(request, limit: int = 6):
     found = services.suggestions(request.auth, limit=max(1, min(limit, 30)))
     return [{"person": profile_out(s.person), "reasons": s.reasons} for s in found]
@@ -138,10 +142,15 @@ def list_departments(request):
 
 @router.get("/skills", response={200: list[str], **ERRORS})
 def complete_skills(request, q: str = ""):
-    """Skill names starting with `q` (case- and accent-insensitive), for autocompletion."""
+    """Skill names starting with `q` (case- and accent-insensitive), for autocompletion.
+    Employees only: the company's vocabulary is not for external guests."""
+    if not request.auth.is_employee:
+        return []
     return services.complete_skills(q[:80])
 
 
 @router.get("/interests", response={200: list[str], **ERRORS})
 def complete_interests(request, q: str = ""):
+    if not request.auth.is_employee:
+        return []
     return services.complete_interests(q[:80])

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from .models import PRIVATE_FIELDS, Profile, ProfileInterest, ProfileSkill
 from .text import initials
-from .visibility import can_see_field, with_viewer_context
+from .visibility import can_see_field, can_see_person, with_viewer_context
 
 
 @dataclass
@@ -77,6 +77,13 @@ def shape_profiles(qs: QuerySet[Profile], viewer) -> QuerySet[Profile]:
     )
 
 
+def _manager_visible(profile: Profile, viewer) -> bool:
+    known = getattr(profile, "manager_visible", None)
+    if known is None:  # not fetched through shape_profiles
+        return can_see_person(profile.manager_id, viewer)
+    return bool(known)
+
+
 def present(profile: Profile, viewer) -> ProfileView:
     owner_follows_viewer = bool(getattr(profile, "owner_follows_viewer", False))
     user = profile.user
@@ -107,7 +114,7 @@ def present(profile: Profile, viewer) -> ProfileView:
         view.department_slug = profile.department.slug
     if "team" in v:
         view.team = profile.team
-    if "manager" in v and profile.manager_id:
+    if "manager" in v and profile.manager_id and _manager_visible(profile, viewer):
         manager_profile = getattr(profile.manager, "profile", None)
         view.manager = PersonRef(
             profile.manager.username,

@@ -474,10 +474,13 @@ def following(viewer, username: str, cursor=None, limit=None) -> Page:
     return _follow_page(viewer, Follow.objects.filter(follower=user), "followee", cursor, limit)
 
 
-def follow_counts(user) -> dict[str, int]:
+def follow_counts(viewer, user) -> dict[str, int]:
+    """Counts of the people the viewer could see in the lists: a guest doesn't learn how many
+    colleagues they can't see follow someone, and deactivated accounts don't count."""
+    visible = visible_profiles(viewer).values("pk")
     return {
-        "followers": Follow.objects.filter(followee=user).count(),
-        "following": Follow.objects.filter(follower=user).count(),
+        "followers": Follow.objects.filter(followee=user, follower__profile__in=visible).count(),
+        "following": Follow.objects.filter(follower=user, followee__profile__in=visible).count(),
     }
 
 
@@ -537,7 +540,11 @@ def suggestions(viewer, limit: int = 6) -> list[Suggestion]:
         for uid, name in rows:
             bump(uid, 1.5, "interests", name)
     friends_of_friends = (
-        Follow.objects.filter(follower__in=already, followee__profile__in=candidates.values("pk"))
+        Follow.objects.filter(
+            follower__in=already,
+            follower__is_active=True,
+            followee__profile__in=candidates.values("pk"),
+        )
         .values("followee_id")
         .annotate(n=Count("id"))
         .order_by("-n")[:200]

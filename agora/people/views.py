@@ -68,7 +68,7 @@ def profile(request, username):
         "people/profile.html",
         {
             "person": person,
-            "counts": services.follow_counts(person.profile.user),
+            "counts": services.follow_counts(request.user, person.profile.user),
             "languages": [(c, services.LANGUAGE_CHOICES.get(c, c)) for c in person.languages or []],
         },
     )
@@ -205,7 +205,9 @@ def follow(request, username):
         person = _person_or_404(request.user, username)
         context = {"person": person}
         if request.POST.get("counts"):  # on the profile page: refresh the counts too
-            context.update(counts=services.follow_counts(person.profile.user), oob=True)
+            context.update(
+                counts=services.follow_counts(request.user, person.profile.user), oob=True
+            )
         return render(request, "people/_follow_button.html", context)
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(

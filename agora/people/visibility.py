@@ -74,7 +74,13 @@ def with_viewer_context(qs: QuerySet[Profile], viewer) -> QuerySet[Profile]:
         viewer_follows_owner=Exists(
             Follow.objects.filter(follower=viewer, followee=OuterRef("user"))
         ),
+        # Naming someone's manager must not reveal a person the viewer may not see.
+        manager_visible=Exists(visible_profiles(viewer).filter(user=OuterRef("manager"))),
     )
+
+
+def can_see_person(user_id, viewer) -> bool:
+    return visible_profiles(viewer).filter(user_id=user_id).exists()
 
 
 def active_users():
