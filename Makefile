@@ -10,4 +10,4 @@ lint:
 	scripts/bootstrap.sh && .venv/bin/ruff check . && .venv/bin/ruff format --check .
 
 messages:  ## Refresh the French catalog from the source, then compile it
-	cd agora && ../.venv/bin/agora makemessages -l fr --no-obsolete --no-location && ../.venv/bin/agora compilemessages -l fr
+	cd agora && ../.venv/bin/agora makemessages -l fr --no-obsolete --no-location --ignore 'static/*' && ../.venv/bin/agora compilemessages -l fr
