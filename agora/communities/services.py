@@ -9,7 +9,7 @@ from django.db.models import F, QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from agora.core import audit
+from agora.core import audit, images
 from agora.core.errors import Conflict, Forbidden, Invalid, NotFound
 from agora.core.markdown import render_markdown
 from agora.core.pagination import Page, paginate
@@ -342,45 +342,15 @@ def members(viewer, community: Community, cursor=None, limit=None, state=State.A
 
 # --- Cover image (added for the web pages: the community page shows it) -------------------------
 
-COVER_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 COVER_MAX_BYTES = 5 * 1024 * 1024
 COVER_SIZE = (1200, 300)
 
 
 def set_cover(actor, community: Community, upload) -> Community:
-    """Moderators set the cover: the upload must really be an image; a resized WebP copy is
-    stored, never the original bytes (which may carry metadata or a payload)."""
-    import io
-
-    from django.core.files.base import ContentFile
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     if not can_moderate(actor, community):
         raise Forbidden()
-    if upload.size > COVER_MAX_BYTES:
-        raise Invalid(
-            fields={"cover": [_("The image is too large (at most %(mb)d MB).") % {"mb": 5}]}
-        )
-    try:
-        image = Image.open(upload)
-        image_format = image.format
-        image.verify()
-        upload.seek(0)
-        image = Image.open(upload)
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise Invalid(fields={"cover": [_("This file is not an image we can read.")]}) from None
-    if image_format not in COVER_FORMATS:
-        raise Invalid(fields={"cover": [_("Use a JPEG, PNG, GIF or WebP image.")]})
-    image = ImageOps.fit(
-        ImageOps.exif_transpose(image).convert("RGB"), COVER_SIZE, Image.Resampling.LANCZOS
-    )
-    out = io.BytesIO()
-    image.save(out, "WEBP", quality=85)
-    old = community.cover.name if community.cover else None
-    community.cover.save(f"{community.pk}.webp", ContentFile(out.getvalue()), save=True)
-    if old and old != community.cover.name:
-        community.cover.storage.delete(old)
+    webp = images.to_webp(upload, field="cover", max_bytes=COVER_MAX_BYTES, size=COVER_SIZE)
+    images.replace_file(community.cover, f"{community.pk}.webp", webp)
     return community
 
 

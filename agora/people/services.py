@@ -3,16 +3,14 @@
 Web views and API routers call these functions and nothing else writes people data.
 """
 
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
+from agora.core import images
 from agora.core.errors import Forbidden, Invalid, NotFound
 from agora.core.markdown import render_markdown
 from agora.core.pagination import Page, paginate
@@ -370,48 +368,17 @@ def _replace_interests(profile: Profile, interests: list[tuple[str, str]]) -> No
     )
 
 
-AVATAR_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 # A few kilobytes of PNG can declare 100 megapixels: decoding it would take gigabytes.
-AVATAR_MAX_PIXELS = 50_000_000
 
 
 def set_avatar(actor, profile: Profile, upload) -> Profile:
-    """Check the upload is really an image of an accepted type and size, then store a square,
-    resized WebP copy (never the original bytes, which may carry metadata or a payload)."""
     if actor.pk != profile.user_id and not actor.is_administrator:
         raise Forbidden(_("You can only edit your own profile."))
-    if upload.size > settings.AVATAR_MAX_BYTES:
-        raise Invalid(
-            fields={
-                "avatar": [
-                    _("The image is too large (at most %(mb)d MB).")
-                    % {"mb": settings.AVATAR_MAX_BYTES // (1024 * 1024)}
-                ]
-            }
-        )
-    try:
-        image = Image.open(upload)
-        image_format = image.format
-        image.verify()
-        upload.seek(0)
-        image = Image.open(upload)
-        image.draft("RGB", (settings.AVATAR_SIZE * 2, settings.AVATAR_SIZE * 2))  # JPEG: shrink
-        if image.width * image.height > AVATAR_MAX_PIXELS:
-            raise Invalid(fields={"avatar": [_("The image has too many pixels.")]})
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise Invalid(fields={"avatar": [_("This file is not an image we can read.")]}) from None
-    if image_format not in AVATAR_FORMATS:
-        raise Invalid(fields={"avatar": [_("Use a JPEG, PNG, GIF or WebP image.")]})
-    image = ImageOps.exif_transpose(image).convert("RGB")
-    size = settings.AVATAR_SIZE
-    image = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, "WEBP", quality=85)
-    old = profile.avatar.name if profile.avatar else None
-    profile.avatar.save(f"{profile.user_id}.webp", ContentFile(out.getvalue()), save=True)
-    if old and old != profile.avatar.name:
-        profile.avatar.storage.delete(old)
+    side = settings.AVATAR_SIZE
+    webp = images.to_webp(
+        upload, field="avatar", max_bytes=settings.AVATAR_MAX_BYTES, size=(side, side)
+    )
+    images.replace_file(profile.avatar, f"{profile.user_id}.webp", webp)
     return profile
 
 
