@@ -1,7 +1,9 @@
 """`agora seed`: fill an empty Agora with a believable demo company."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from agora.conversations import seeding as conversation_seeding
 from agora.people import seeding
 from agora.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -9,7 +11,9 @@ from agora.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 class Command(BaseCommand):
     help = (
         "Create a demo company (people, departments, reporting lines, profiles, follows) "
-        "from a real communication graph, with the demo logins. Only on an empty database."
+        "from a real communication graph, with the demo logins, then its communities and "
+        "conversations (posts, articles, comments, reactions, home feeds, notifications). "
+        "Only on an empty database."
     )
 
     def add_arguments(self, parser):
@@ -27,24 +31,36 @@ class Command(BaseCommand):
             default=42,
             help="same seed, same company (default 42)",
         )
+        parser.add_argument(
+            "--no-conversations",
+            action="store_true",
+            help="people only: no communities, posts, comments or reactions",
+        )
 
-    def handle(self, *args, people, if_empty, random_seed, **options):
+    def handle(self, *args, people, if_empty, random_seed, no_conversations, **options):
         if people < seeding.MIN_PEOPLE:
             raise CommandError(f"--people must be at least {seeding.MIN_PEOPLE}.")
-        if seeding.company_exists():
+        if seeding.company_exists() or conversation_seeding.conversations_exist():
             if if_empty:
-                self.stdout.write("People already exist: nothing seeded.")
+                self.stdout.write("People or conversations already exist: nothing seeded.")
                 return
             # Mixing demo people into real (or earlier demo) data would make a mess nobody can
             # undo cleanly, so refuse rather than merge.
             raise CommandError(
-                "This database already has people; `agora seed` only fills an empty one. "
-                "Use --if-empty to skip quietly, or `agora flush` to start over."
+                "This database already has people or conversations; `agora seed` only fills "
+                "an empty one. Use --if-empty to skip quietly, or `agora flush` to start over."
             )
-        summary = seeding.seed_company(
-            people=people, random_seed=random_seed, log=self.stdout.write
-        )
-        self.stdout.write(self.style.SUCCESS(summary.line()))
+        # One transaction: a failure half-way leaves the database empty, so it can be re-run.
+        with transaction.atomic():
+            summary = seeding.seed_company(
+                people=people, random_seed=random_seed, log=self.stdout.write
+            )
+            self.stdout.write(self.style.SUCCESS(summary.line()))
+            if not no_conversations:
+                conversations = conversation_seeding.seed_conversations(
+                    random_seed=random_seed, log=self.stdout.write
+                )
+                self.stdout.write(self.style.SUCCESS(conversations.line()))
         if options["verbosity"] >= 1:
             self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
             for role, email, _kind in DEMO_ACCOUNTS:
