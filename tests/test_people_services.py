@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from agora.core import images
 from agora.core.errors import Forbidden, Invalid, NotFound
 from agora.people import services, visibility
 from agora.people.models import (
@@ -326,7 +327,7 @@ def test_decompression_bombs_are_rejected(size):
 def test_images_with_too_many_pixels_are_rejected_before_decoding(monkeypatch):
     """A valid image is refused on its declared size alone (a 60-megapixel PNG of a few
     kilobytes would take gigabytes to decode)."""
-    monkeypatch.setattr(services, "AVATAR_MAX_PIXELS", 300 * 300)
+    monkeypatch.setattr(images, "MAX_PIXELS", 300 * 300)
     owner = UserFactory()
     out = io.BytesIO()
     Image.new("RGB", (400, 300)).save(out, "PNG")
@@ -340,7 +341,7 @@ def test_images_with_too_many_pixels_are_rejected_before_decoding(monkeypatch):
 
 
 def test_large_jpeg_is_decoded_at_reduced_scale(monkeypatch):
-    monkeypatch.setattr(services, "AVATAR_MAX_PIXELS", 1_000_000)
+    monkeypatch.setattr(images, "MAX_PIXELS", 1_000_000)
     owner = UserFactory()
     out = io.BytesIO()
     Image.new("RGB", (2000, 1500), (0, 90, 0)).save(out, "JPEG")  # 3 megapixels
