@@ -77,6 +77,9 @@ class Command(BaseCommand):
         env.setdefault("DJANGO_SETTINGS_MODULE", "agora.settings")
         commands = {"web server": self._granian_argv(host, port, workers, threads)}
         if not no_worker:
+            from agora.notifications.tasks import ensure_scheduled
+
+            ensure_scheduled()  # the hourly e-mail digest keeps itself going from here
             commands["task worker"] = self._worker_argv(worker_interval, options["verbosity"])
         sys.exit(self._supervise(commands, env))
 
