@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "agora.conversations",
     "agora.notifications",
     "agora.moderation",
+    "agora.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("notifications/", include("agora.notifications.urls")),
     path("", include("agora.conversations.urls")),
     path("moderation/", include("agora.moderation.urls")),
+    path("search/", include("agora.search.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,0 +1,246 @@
+"""The document types of the apps that exist so far: people, posts, articles, comments,
+communities, hashtags. Visibility comes from each app's own rules module."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from agora.communities.models import Community
+from agora.communities.visibility import listed_communities
+from agora.conversations.models import Comment, Hashtag, Post, PostHashtag
+from agora.conversations.visibility import posts_visible_q, visible_comments, visible_posts
+from agora.people.models import Profile, Visibility
+from agora.people.visibility import visible_profiles
+
+from .analysis import detect_language
+from .models import Audience
+from .registry import DocData, DocType, register
+
+
+def _lang(text: str, user=None) -> str:
+    default = getattr(user, "language", "") or "" if user is not None else ""
+    return detect_language(text, default)
+
+
+def _none(viewer) -> bool:
+    return viewer is None or not viewer.is_authenticated
+
+
+# --- people -----------------------------------------------------------------------------------
+# Only fields visible to EVERYONE or to EMPLOYEES are indexed, each in the document of its
+# audience; "people I follow" and "only me" fields never enter the shared index.
+
+
+def _person_parts(profile: Profile, audience: int) -> list[str]:
+    allowed = {Visibility.EVERYONE} | ({Visibility.EMPLOYEES} if audience else set())
+    parts = []
+    if profile.headline and profile.headline_visibility in allowed:
+        parts.append(profile.headline)
+    if profile.skills_visibility in allowed:
+        parts.extend(link.skill.name for link in profile.skill_links.all())
+    if profile.interests_visibility in allowed:
+        parts.extend(link.interest.name for link in profile.interest_links.all())
+    if profile.help_with and profile.help_with_visibility in allowed:
+        parts.append(profile.help_with)
+    return parts
+
+
+def build_person(profile: Profile) -> list[DocData]:
+    user = profile.user
+    if not user.is_active:
+        return []
+    url = reverse("people:profile", args=[user.username])
+    docs = []
+    for audience in (Audience.EVERYONE, Audience.EMPLOYEES):
+        body = "\n".join(_person_parts(profile, audience))
+        docs.append(
+            DocData(
+                title=profile.display_name or user.username,
+                body=body,
+                url=url,
+                created_at=profile.created_at,
+                audience=audience,
+                author_id=user.pk,
+                lang=getattr(user, "language", "") or "",
+            )
+        )
+    return docs
+
+
+def person_visible(viewer) -> Q:
+    if _none(viewer):
+        return Q(pk__in=[])
+    audience = Audience.EMPLOYEES if viewer.is_employee else Audience.EVERYONE
+    return Q(doc_type="person", audience=audience) & Q(
+        Exists(visible_profiles(viewer).filter(user_id=OuterRef("object_id")))
+    )
+
+
+# --- posts and articles -----------------------------------------------------------------------
+
+
+def _build_post(post: Post, kind: str) -> list[DocData]:
+    if post.kind != kind or post.deleted_at is not None:
+        return []
+    # Hidden posts stay indexed (a moderator may restore them with a bulk update) and are
+    # filtered out at query time by the visibility rules.
+    return [
+        DocData(
+            title=post.title,
+            body=post.body,
+            url=reverse("conversations:post", args=[post.pk]),
+            created_at=post.created_at,
+            community_id=post.community_id,
+            author_id=post.author_id,
+            lang=_lang(f"{post.title}\n{post.body}", post.author),
+        )
+    ]
+
+
+def _post_visible(kind):
+    def visible(viewer) -> Q:
+        if _none(viewer):
+            return Q(pk__in=[])
+        return Q(doc_type=kind) & Q(Exists(visible_posts(viewer).filter(pk=OuterRef("object_id"))))
+
+    return visible
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+
+def build_comment(comment: Comment) -> list[DocData]:
+    if comment.deleted_at is not None:
+        return []
+    post = comment.post
+    return [
+        DocData(
+            title=post.title or "",
+            body=comment.body,
+            url=reverse("conversations:post", args=[post.pk]) + f"#comment-{comment.pk}",
+            created_at=comment.created_at,
+            community_id=post.community_id,
+            author_id=comment.author_id,
+            lang=_lang(comment.body, comment.author),
+        )
+    ]
+
+
+def comment_visible(viewer) -> Q:
+    if _none(viewer):
+        return Q(pk__in=[])
+    return Q(doc_type="comment") & Q(
+        Exists(visible_comments(viewer).filter(pk=OuterRef("object_id")))
+    )
+
+
+# --- communities ------------------------------------------------------------------------------
+
+
+def build_community(community: Community) -> list[DocData]:
+    return [
+        DocData(
+            title=community.name,
+            body=community.description,
+            url=reverse("communities:detail", args=[community.slug]),
+            created_at=community.created_at,
+            community_id=community.pk,
+            author_id=community.created_by_id,
+            lang=_lang(f"{community.name}\n{community.description}"),
+        )
+    ]
+
+
+def community_visible(viewer) -> Q:
+    if _none(viewer):
+        return Q(pk__in=[])
+    return Q(doc_type="community") & Q(
+        Exists(listed_communities(viewer).filter(pk=OuterRef("object_id")))
+    )
+
+
+# --- hashtags ---------------------------------------------------------------------------------
+
+
+def build_hashtag(tag: Hashtag) -> list[DocData]:
+    return [
+        DocData(
+            title=f"#{tag.name}",
+            body="",
+            url=reverse("conversations:hashtag", args=[tag.name]),
+            created_at=None,
+        )
+    ]
+
+
+def hashtag_visible(viewer) -> Q:
+    """A hashtag exists for the viewer when a post they may read carries it (a tag used only
+    in a secret community must not reveal itself)."""
+    if _none(viewer):
+        return Q(pk__in=[])
+    used = PostHashtag.objects.filter(
+        posts_visible_q(viewer, "post"), hashtag=OuterRef("object_id")
+    )
+    return Q(doc_type="hashtag") & Q(Exists(used))
+
+
+register(
+    DocType(
+        name="person",
+        model=Profile,
+        build=build_person,
+        visible=person_visible,
+        queryset=lambda: Profile.objects.select_related("user").prefetch_related(
+            "skill_links__skill", "interest_links__interest"
+        ),
+        label="People",
+    )
+)
+for _kind, _label in (("post", "Posts"), ("article", "Articles")):
+    register(
+        DocType(
+            name=_kind,
+            model=Post,
+            build=lambda post, k=_kind: _build_post(post, k),
+            visible=_post_visible(_kind),
+            queryset=lambda k=_kind: (
+                Post.objects.filter(kind=k, deleted_at__isnull=True)
+                .select_related("author")
+                .order_by("id")
+            ),
+            label=_label,
+        )
+    )
+register(
+    DocType(
+        name="comment",
+        model=Comment,
+        build=build_comment,
+        visible=comment_visible,
+        queryset=lambda: (
+            Comment.objects.filter(deleted_at__isnull=True)
+            .select_related("post", "author")
+            .order_by("id")
+        ),
+        label="Comments",
+    )
+)
+register(
+    DocType(
+        name="community",
+        model=Community,
+        build=build_community,
+        visible=community_visible,
+        queryset=lambda: Community.objects.order_by("id"),
+        label="Communities",
+    )
+)
+register(
+    DocType(
+        name="hashtag",
+        model=Hashtag,
+        build=build_hashtag,
+        visible=hashtag_visible,
+        queryset=lambda: Hashtag.objects.order_by("id"),
+        label="Hashtags",
+    )
+)
