@@ -1,5 +1,6 @@
 """`agora seed`: fill an empty Agora with a believable demo company."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -61,6 +62,9 @@ class Command(BaseCommand):
                     random_seed=random_seed, log=self.stdout.write
                 )
                 self.stdout.write(self.style.SUCCESS(conversations.line()))
+        # Rows were bulk-written (no save signals), so build the search index in one pass.
+        call_command("search_reindex", quiet=True)
+        self.stdout.write("Search index built.")
         if options["verbosity"] >= 1:
             self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
             for role, email, _kind in DEMO_ACCOUNTS:
