@@ -9,8 +9,10 @@ from allauth.account.signals import (
 )
 from allauth.mfa.signals import authenticator_added, authenticator_removed
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import translation
 
 from agora.core import audit
 
@@ -27,6 +29,16 @@ def ensure_profile(sender, instance, created, raw=False, **kwargs):
 @receiver(user_signed_up)
 def on_signed_up(request, user, **kwargs):
     audit.record("account.signed_up", actor=user, target=user, request=request)
+
+
+@receiver(user_logged_in)
+def on_logged_in(sender, request, user, **kwargs):
+    # The request began anonymous (browser language); answer the rest of it, including the
+    # "signed in" message, in the language the person chose.
+    if user.language:
+        translation.activate(user.language)
+        if request is not None:
+            request.LANGUAGE_CODE = user.language
 
 
 @receiver(email_confirmed)

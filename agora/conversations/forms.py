@@ -74,12 +74,15 @@ class PostForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Images and files"),
         required=False,
-        help_text=_("Up to %(n)d files: images, PDF, office documents, text, CSV or ZIP.")
-        % {"n": settings.AGORA_MAX_ATTACHMENTS},
     )
 
     def __init__(self, *args, user, communities=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Formatted here, not in the class body: there it would freeze in the language that
+        # happened to be active at import time.
+        self.fields["attachments"].help_text = _(
+            "Up to %(n)d files: images, PDF, office documents, text, CSV or ZIP."
+        ) % {"n": settings.AGORA_MAX_ATTACHMENTS}
         if communities is None:
             communities = postable_communities(user)
         choices = [(PROFILE, _("My profile"))] if user.is_employee else []
