@@ -1,0 +1,274 @@
+"""Search latency, in process: p50/p95 of agora.search.services.search for two-word queries and
+for one very frequent word (issue 4 targets: p95 < 30 ms and < 60 ms on enterprise-M).
+
+    .venv/bin/python bench/search/latency.py                       # enterprise-M if generated
+    .venv/bin/python bench/search/latency.py --dataset se          # the Stack Exchange import
+    .venv/bin/python bench/search/latency.py --database-url URL    # any prepared database
+
+Datasets:
+* enterprise-M (default when bench/results/dataset-<vendor>.json exists, vendor from
+  --vendor, default sqlite): the other bench's database is NOT touched. SQLite: a private copy
+  (sqlite3 backup API) in /tmp/agora-search-bench-M-sqlite/; PostgreSQL: a private copy
+  agora_search_bench_m (CREATE DATABASE ... TEMPLATE). The copy is migrated and indexed
+  (`search_reindex`) once, then reused by later runs (--rebuild to redo it).
+* se: the Stack Exchange questions imported by relevance.py into a fresh database.
+* --database-url: used as is (migrated; reindexed if its index is empty).
+
+Queries: the vocabulary is sampled from the database (titles and bodies of 5,000 posts):
+two-word queries are random pairs of distinct common non-stop words; the "frequent word" is
+the non-stop word with the most posts in the sample, queried 200 times. The viewer is an
+employee (a sample user of the manifest, or the bench viewer). Warm-up queries are not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import relevance  # noqa: E402  (shared setup and import code)
+
+ROOT = relevance.ROOT
+RESULTS = relevance.RESULTS
+TARGETS = {"two-word": 30.0, "frequent word": 60.0}
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {msg}", flush=True)
+
+
+def copy_enterprise(manifest: dict, rebuild: bool) -> tuple[str, str, bool]:
+    """A private copy of the enterprise-M database: (database url, data dir, fresh copy?)."""
+    vendor = manifest["vendor"]
+    if vendor == "sqlite":
+        data_dir = Path("/tmp/agora-search-bench-M-sqlite")
+        target = data_dir / "agora.sqlite3"
+        marker = data_dir / "indexed.ok"
+        if target.exists() and marker.exists() and not rebuild:
+            return f"sqlite:///{target}", str(data_dir), False
+        data_dir.mkdir(parents=True, exist_ok=True)
+        src_dir = Path(manifest["data_dir"])
+        if (src_dir / "secret_key").exists():
+            shutil.copy(src_dir / "secret_key", data_dir / "secret_key")
+        src_path = urlsplit(manifest["database_url"]).path
+        src_path = src_path[1:] if src_path.startswith("//") else src_path
+        if not target.exists() or rebuild:
+            log(f"copying {src_path} -> {target} (sqlite backup API)")
+            target.unlink(missing_ok=True)
+            src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True)
+            dst = sqlite3.connect(target)
+            src.backup(dst)
+            dst.close()
+            src.close()
+        return f"sqlite:///{target}", str(data_dir), True
+    parts = urlsplit(manifest["database_url"])
+    src_db = parts.path.lstrip("/")
+    copy_db = "agora_search_bench_m"
+    url = manifest["database_url"].rsplit("/", 1)[0] + "/" + copy_db
+    data_dir = Path(f"/tmp/agora-search-bench-M-{copy_db}")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    marker = data_dir / "indexed.ok"
+    if marker.exists() and not rebuild:
+        return url, str(data_dir), False
+    psql = ["psql", "-h", parts.hostname or "127.0.0.1", "-U", parts.username or "postgres"]
+    if parts.port:
+        psql += ["-p", str(parts.port)]
+    log(f"copying PostgreSQL database {src_db} -> {copy_db}")
+    subprocess.run([*psql, "-c", f"DROP DATABASE IF EXISTS {copy_db}"], check=True)
+    subprocess.run(
+        [*psql, "-c", f"CREATE DATABASE {copy_db} TEMPLATE {src_db}"], check=True
+    )  # fails if someone is connected to the source: run again when it is idle
+    return url, str(data_dir), True
+
+
+def prepare_index(force: bool) -> None:
+    from agora.search.models import SearchDocument
+
+    relevance.migrate()
+    if force or not SearchDocument.objects.exists():
+        log("search_reindex ...")
+        log(f"search_reindex: {relevance.reindex()} s")
+
+
+def vocabulary(seed: int):
+    """(common words, the most frequent word) from a sample of posts, stop words dropped."""
+    from agora.conversations.models import Post
+    from agora.search.analysis import STOP_WORDS, words
+
+    ids = list(Post.objects.order_by("-id").values_list("id", flat=True)[:200_000])
+    rng = random.Random(seed)
+    sample = rng.sample(ids, min(5000, len(ids)))
+    df: Counter = Counter()
+    for title, body in Post.objects.filter(id__in=sample).values_list("title", "body"):
+        df.update(
+            {
+                w
+                for w in words(f"{title} {body}")
+                if w not in STOP_WORDS and len(w) > 2 and not w.isdigit()
+            }
+        )
+    common = [w for w, _ in df.most_common(300)]
+    return common, common[0], df[common[0]] / max(1, len(sample))
+
+
+def pick_viewer(manifest: dict | None, viewer_id: int | None = None):
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if viewer_id:
+        return User.objects.get(pk=viewer_id)
+    if manifest:
+        for u in manifest.get("sample_users", []):
+            user = User.objects.filter(pk=u["id"], kind=User.Kind.EMPLOYEE, is_active=True).first()
+            if user:
+                return user
+    return relevance.bench_viewer()
+
+
+def measure(search, viewer, queries: list[str], warmup: int = 10) -> dict:
+    for q in queries[:warmup]:
+        search(viewer, q, limit=20)
+    times, counts = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        page = search(viewer, q, limit=20)
+        items = list(getattr(page, "items", page))
+        times.append((time.perf_counter() - t0) * 1000)
+        counts.append(len(items))
+    times.sort()
+    return {
+        "n": len(times),
+        "p50": round(statistics.median(times), 2),
+        "p95": round(times[int(0.95 * (len(times) - 1))], 2),
+        "max": round(times[-1], 2),
+        "mean_results": round(sum(counts) / len(counts), 1),
+    }
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dataset", choices=["auto", "enterprise", "se"], default="auto")
+    ap.add_argument("--vendor", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument("--database-url", default=None)
+    ap.add_argument("--data-dir", default=None)
+    ap.add_argument("--dumps", type=Path, default=relevance.DEFAULT_DUMPS)
+    ap.add_argument("--viewer-id", type=int, default=None, help="default: a sample employee")
+    ap.add_argument("-n", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--rebuild", action="store_true", help="re-copy and re-index enterprise-M")
+    ap.add_argument("--out", type=Path, default=RESULTS / "search-latency.md")
+    ap.add_argument("--tag", default=None, help="file name suffix (default: vendor-dataset)")
+    args = ap.parse_args(argv)
+
+    manifest_path = RESULTS / f"dataset-{args.vendor}.json"
+    manifest = None
+    dataset = args.dataset
+    if args.database_url:
+        dataset = "given"
+    elif dataset == "auto":
+        dataset = "enterprise" if manifest_path.exists() else "se"
+    if dataset == "enterprise":
+        manifest = json.loads(manifest_path.read_text())
+        url, data_dir, fresh = copy_enterprise(manifest, args.rebuild)
+        relevance.setup_django(url, data_dir)
+        posts = manifest["counts"]["posts"]
+        label = f"{manifest['dataset']} ({posts:,} posts, copy of {manifest['database_url']})"
+        prepare_index(force=fresh)
+        (Path(data_dir) / "indexed.ok").write_text(dt.datetime.now(dt.UTC).isoformat())
+    elif dataset == "se":
+        relevance.setup_django(args.database_url, args.data_dir)
+        relevance.migrate()
+        sites = relevance.load_dumps(args.dumps)
+        imp = relevance.import_questions(sites)
+        prepare_index(force=True)
+        label = f"Stack Exchange import ({imp['questions']} questions)"
+    else:
+        relevance.setup_django(args.database_url, args.data_dir)
+        prepare_index(force=False)
+        label = f"given database {args.database_url}"
+
+    from django.db import connection
+
+    from agora.search.models import SearchDocument
+    from agora.search.services import search
+
+    vendor = connection.vendor
+    viewer = pick_viewer(manifest, args.viewer_id)
+    common, frequent, share = vocabulary(args.seed)
+    rng = random.Random(args.seed)
+    pool = common[:150]
+    two_word = [" ".join(rng.sample(pool, 2)) for _ in range(args.n)]
+    from django.db.models import Count
+
+    by_type = dict(
+        SearchDocument.objects.values_list("doc_type").annotate(n=Count("id")).order_by("doc_type")
+    )
+    ndocs = sum(by_type.values())
+    log("search documents by type: " + ", ".join(f"{k} {v:,}" for k, v in by_type.items()))
+    log(f"{vendor}; {label}; {ndocs:,} search documents; viewer {viewer.username}")
+    log(f"frequent word: {frequent!r} (in {share:.0%} of sampled posts)")
+    rows = {
+        "two-word": measure(search, viewer, two_word),
+        "frequent word": measure(search, viewer, [frequent] * args.n),
+    }
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    lines = [
+        f"# Search latency ({vendor}, {label})",
+        "",
+        f"{stamp}; in-process calls of agora.search.services.search(viewer, q, limit=20), "
+        f"employee viewer, {args.n} queries per kind after 10 untimed; {ndocs:,} search documents "
+        f"({', '.join(f'{k} {v:,}' for k, v in by_type.items())}); "
+        f"frequent word {frequent!r} (in {share:.0%} of sampled posts); two-word examples: "
+        + ", ".join(f"`{q}`" for q in two_word[:3]),
+        "",
+        "| queries | n | p50 ms | p95 ms | max ms | target p95 | ok | results/page |",
+        "|---|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for name, r in rows.items():
+        ok = "yes" if r["p95"] < TARGETS[name] else "NO"
+        lines.append(
+            f"| {name} | {r['n']} | {r['p50']} | {r['p95']} | {r['max']} "
+            f"| < {TARGETS[name]:.0f} | {ok} | {r['mean_results']} |"
+        )
+    text = "\n".join(lines) + "\n"
+    print()
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    tag = f"{vendor}-{'M' if dataset == 'enterprise' else re.sub(r'[^a-z]+', '', dataset)}"
+    tag = args.tag or tag
+    out = args.out.with_name(f"{args.out.stem}-{tag}.md")
+    out.write_text(text)
+    out.with_suffix(".json").write_text(
+        json.dumps(
+            {
+                "generated_at": stamp,
+                "vendor": vendor,
+                "dataset": label,
+                "documents": ndocs,
+                "documents_by_type": by_type,
+                "frequent_word": frequent,
+                "two_word_examples": two_word[:10],
+                "results_ms": rows,
+                "targets_p95_ms": TARGETS,
+            },
+            indent=1,
+        )
+    )
+    print(f"written: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
