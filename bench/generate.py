@@ -9,7 +9,7 @@ What it builds (size M; S is a tenth of the people and a twentieth of the conten
   addresses, one shared password (printed in the manifest) so the web login works.
 * A follow graph skewed like a real company: the person of follower rank r has about
   7,000 / r^0.7 followers (rank 1 = the "celebrity", 7,000 followers; rank 100 ~ 280;
-  median ~ 15), ~350,000 follows in all.
+  median ~ 18), ~350,000 follows in all.
 * 300 communities (60% open, 25% on request, 15% secret); sizes 4,000 / k^0.9 (the largest is
   an open "all company" one), plus pending requests and invitations; owners and moderators.
 * 1,000,000 posts over two years (35% on profiles, 65% in communities, weighted by community
@@ -1203,7 +1203,9 @@ def main() -> None:
                         "or /tmp/bench-<dbname> for PostgreSQL)")  # fmt: skip
     parser.add_argument("--reset", action="store_true", help="drop an existing database first")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--manifest", help="default: bench/results/dataset-<vendor>.json")
+    parser.add_argument(
+        "--manifest", help="default: bench/results/dataset-<vendor>.json (-S.json for size S)"
+    )
     args = parser.parse_args()
 
     url = args.database_url
@@ -1278,7 +1280,8 @@ def main() -> None:
         "target_post_ids": [p + 1 for p in gen.target_posts],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = Path(args.manifest) if args.manifest else RESULTS / f"dataset-{vendor}.json"
+    suffix = "" if args.size == "M" else f"-{args.size}"
+    out = Path(args.manifest) if args.manifest else RESULTS / f"dataset-{vendor}{suffix}.json"
     out.write_text(json.dumps(manifest, indent=2) + "\n")
     log(
         f"done in {total} s ({math.floor(total / 60)} min {total % 60:.0f} s; this process's "

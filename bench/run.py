@@ -454,6 +454,7 @@ def celebrity(base, manifest, count: int, meter: CpuMeter) -> dict:
             cur.execute("SELECT pg_backend_pid()")
             meter.exclude = {cur.fetchone()[0]}
     creates, fanouts, audiences, create_cpu, fanout_cpu = [], [], [], [], []
+    start, m0, own0 = meter.read(), machine_cpu(), time.process_time()
     for i in range(count):
         body = {"body": f"Celebrity announcement {i}: the quarterly all-hands is moved to Friday."}
         c0 = meter.read()
@@ -480,9 +481,14 @@ def celebrity(base, manifest, count: int, meter: CpuMeter) -> dict:
         create_cpu.append((d1["web"] + d1["db"]) * 1000)
         fanout_cpu.append(d1["worker"] + d2["worker"] + d2["db"])
         time.sleep(0.2)
+    total = CpuMeter.delta(start, meter.read())
+    ours = sum(total.values()) + time.process_time() - own0
+    m1 = machine_cpu()
+    others = max(0.0, (m1[0] - m0[0]) - ours) / max(1e-9, m1[1] - m0[1])
     connection.close()
     meter.exclude = set()
     return {
+        "others_cpu_share": others,
         "username": celeb["username"],
         "followers": celeb.get("followers"),
         "audience": max(audiences),
@@ -532,6 +538,17 @@ def wait_for_idle_worker(timeout: float = 120) -> None:
             return
         time.sleep(0.2)
     log(f"warning: tasks still queued after {timeout} s")
+
+
+def find_manifest(url: str) -> Path:
+    """The manifest bench/generate.py wrote for this database (any size), else the default."""
+    for path in sorted(RESULTS.glob("dataset-*.json")):
+        try:
+            if json.loads(path.read_text()).get("database_url") == url:
+                return path
+        except (OSError, ValueError):
+            continue
+    return RESULTS / f"dataset-{vendor_of(url)}.json"
 
 
 # --- Report -------------------------------------------------------------------------------------
@@ -630,7 +647,8 @@ def markdown(meta: dict, results: dict, celeb: dict | None, checks) -> str:
             f"max {celeb['create_ms']['max']:.1f}); in every timeline after median "
             f"{celeb['fanout_s']['median']:.2f} s, worst {celeb['fanout_s']['max']:.2f} s. "
             f"CPU: {celeb['create_cpu_ms']['median']:.1f} ms per create (web + database), "
-            f"{celeb['fanout_cpu_s']['median']:.2f} s per fan-out (task worker + database).",
+            f"{celeb['fanout_cpu_s']['median']:.2f} s per fan-out (task worker + database). "
+            f"Other jobs took {celeb.get('others_cpu_share', 0):.0%} of the CPU meanwhile.",
         ]
     out += ["", "| target | measured | |", "|---|---|---|"]
     out += [f"| {name} | {value} | {'PASS' if ok else 'FAIL'} |" for name, value, ok in checks]
@@ -661,6 +679,14 @@ def main() -> None:
         "is below this (a machine shared with other jobs)",
     )
     parser.add_argument("--max-wait", type=float, default=300)
+    parser.add_argument(
+        "--noisy-retries",
+        type=int,
+        default=2,
+        help="measure a scenario again (up to N times) when other jobs took more than "
+        "--noisy-threshold of the machine's CPU, keeping the least disturbed measurement",
+    )
+    parser.add_argument("--noisy-threshold", type=float, default=0.15)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
@@ -669,7 +695,7 @@ def main() -> None:
     if args.manifest:
         manifest_path = Path(args.manifest)
     elif args.database_url:
-        manifest_path = RESULTS / f"dataset-{vendor_of(args.database_url)}.json"
+        manifest_path = find_manifest(args.database_url)
     if not manifest_path or not manifest_path.exists():
         raise SystemExit(f"no manifest {manifest_path}: run bench/generate.py first")
     manifest = json.loads(manifest_path.read_text())
@@ -756,13 +782,38 @@ def main() -> None:
                         log(f"celebrity: {args.celebrity_posts} posts, polling the timelines")
                         wait_for_quiet(args.max_load, args.max_wait)
                         celeb = celebrity(server.base, manifest, args.celebrity_posts, meter)
+                        for _ in range(args.noisy_retries):
+                            if celeb["others_cpu_share"] <= args.noisy_threshold:
+                                break
+                            log(
+                                f"  celebrity: other jobs took {celeb['others_cpu_share']:.0%} "
+                                "of the CPU, measuring again"
+                            )
+                            alive()
+                            again = celebrity(server.base, manifest, args.celebrity_posts, meter)
+                            if again["others_cpu_share"] < celeb["others_cpu_share"]:
+                                celeb = again
                         log(
                             f"  create median {celeb['create_ms']['median']:.1f} ms, fan-out "
                             f"median {celeb['fanout_s']['median']:.2f} s, worst "
                             f"{celeb['fanout_s']['max']:.2f} s"
                         )
                     else:
-                        r = results[scenario.key] = measure(scenario)
+                        r = measure(scenario)
+                        # On a shared machine: measure again while other jobs took more than
+                        # --noisy-threshold of the CPU, and keep the least disturbed run.
+                        for _ in range(args.noisy_retries):
+                            if r["others_cpu_share"] <= args.noisy_threshold:
+                                break
+                            log(
+                                f"  {scenario.key}: other jobs took "
+                                f"{r['others_cpu_share']:.0%} of the CPU, measuring again"
+                            )
+                            alive()
+                            again = measure(scenario)
+                            if again["others_cpu_share"] < r["others_cpu_share"]:
+                                r = again
+                        results[scenario.key] = r
                         log(
                             f"{scenario.label}: {r['rps']:.0f} req/s, p50 {r['p50_ms']:.1f} ms, "
                             f"p99 {r['p99_ms']:.1f} ms, non-2xx {r['non_2xx']}, server CPU "
