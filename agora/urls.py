@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("agora.conversations.urls")),
     path("moderation/", include("agora.moderation.urls")),
     path("search/", include("agora.search.urls")),
+    path("questions/", include("agora.qa.urls")),
+    path("help/", include("agora.help.urls")),
+    path("experts/", include("agora.experts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

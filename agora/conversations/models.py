@@ -40,6 +40,7 @@ class Post(models.Model):
     class Kind(models.TextChoices):
         POST = "post", _("Post")
         ARTICLE = "article", _("Article")
+        QUESTION = "question", _("Question")
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.POST)
     author = models.ForeignKey(

@@ -85,6 +85,12 @@ def describe(n: Notification) -> str:
         Kind.INVITATION: _("%(who)s invited you to %(community)s"),
         Kind.JOIN_REQUEST: _("%(who)s asked to join %(community)s"),
         Kind.JOIN_APPROVED: _("%(who)s approved your request to join %(community)s"),
+        Kind.ANSWER: _("%(who)s answered your question"),
+        Kind.ACCEPTED: _("%(who)s accepted your answer"),
+        Kind.EXPERT_ASKED: _("%(who)s asked a question you might know the answer to"),
+        Kind.HELP_MATCH: _("%(who)s posted something that matches what you know or need"),
+        Kind.THANKS: _("%(who)s thanked you for your help"),
+        Kind.SKILL_SUGGESTION: _("You could add a skill to your profile"),
     }
     sentence = sentences.get(n.kind, _("%(who)s did something"))
     return sentence % {"who": who, "community": community}
@@ -101,6 +107,10 @@ def _excerpt(n: Notification) -> str:
 
 
 def _url(n: Notification) -> str | None:
+    if n.help_item_id:
+        return _absolute("help:detail", n.help_item_id)
+    if n.kind == Kind.SKILL_SUGGESTION:
+        return site_url() + reverse("experts:skill_suggestions")
     if n.post_id:
         return _absolute("conversations:post", n.post_id)
     if n.kind == Kind.FOLLOW and n.actor is not None:

@@ -13,10 +13,16 @@ class Kind(models.TextChoices):
     INVITATION = "invitation", _("Invitations to communities")
     JOIN_REQUEST = "join_request", _("Requests to join your communities")
     JOIN_APPROVED = "join_approved", _("Approved requests to join")
+    ANSWER = "answer", _("Answers to your questions")
+    ACCEPTED = "accepted", _("Your answers being accepted")
+    EXPERT_ASKED = "expert_asked", _("Questions you might be able to answer")
+    HELP_MATCH = "help_match", _("Requests and offers of help that match you")
+    THANKS = "thanks", _("Thanks for your help")
+    SKILL_SUGGESTION = "skill_suggest", _("Skills you might add to your profile")
 
 
 # Quiet by default: everything in the app, only what is addressed to you by e-mail (digest).
-DEFAULT_EMAIL = {Kind.MENTION, Kind.INVITATION, Kind.REPLY}
+DEFAULT_EMAIL = {Kind.MENTION, Kind.INVITATION, Kind.REPLY, Kind.ANSWER, Kind.EXPERT_ASKED}
 
 
 class Notification(models.Model):
@@ -38,6 +44,12 @@ class Notification(models.Model):
     )
     community = models.ForeignKey(
         "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    answer = models.ForeignKey(
+        "qa.Answer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    help_item = models.ForeignKey(
+        "help.HelpItem", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     # Unread notifications with the same key merge: "Ana and 4 others reacted to your post".
     group_key = models.CharField(max_length=80)

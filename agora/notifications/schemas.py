@@ -26,6 +26,8 @@ class NotificationOut(Schema):
     actor_count: int = Field(..., description="How many people did it (grouped)")
     post: PostRef | None = None
     comment_id: int | None = None
+    answer_id: int | None = None
+    help_item_id: int | None = None
     community: CommunityRef | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -41,10 +43,17 @@ _VERBS = {
     Kind.INVITATION: lambda: _("invited you to a community"),
     Kind.JOIN_REQUEST: lambda: _("asked to join your community"),
     Kind.JOIN_APPROVED: lambda: _("approved your request to join"),
+    Kind.ANSWER: lambda: _("answered your question"),
+    Kind.ACCEPTED: lambda: _("accepted your answer"),
+    Kind.EXPERT_ASKED: lambda: _("asked a question you might know the answer to"),
+    Kind.HELP_MATCH: lambda: _("posted something that matches what you know or need"),
+    Kind.THANKS: lambda: _("thanked you for your help"),
 }
 
 
 def _text(n: Notification) -> str:
+    if n.kind == Kind.SKILL_SUGGESTION:
+        return _("You could add a skill to your profile")
     who = n.actor.profile.display_name if n.actor else _("Someone")
     others = n.actor_count - 1
     if others > 0:
@@ -70,6 +79,8 @@ def notification_out(n: Notification) -> dict:
                 else None
             ),
             "comment_id": n.comment_id,
+            "answer_id": n.answer_id,
+            "help_item_id": n.help_item_id,
             "community": community_ref(n.community) if n.community_id else None,
             "created_at": n.created_at,
             "updated_at": n.updated_at,
@@ -110,6 +121,12 @@ class PreferencesIn(StrictInput):
     invitation: PreferenceIn | None = None
     join_request: PreferenceIn | None = None
     join_approved: PreferenceIn | None = None
+    answer: PreferenceIn | None = None
+    accepted: PreferenceIn | None = None
+    expert_asked: PreferenceIn | None = None
+    help_match: PreferenceIn | None = None
+    thanks: PreferenceIn | None = None
+    skill_suggest: PreferenceIn | None = None
 
 
 assert set(PreferencesIn.model_fields) == set(Kind.values), "one field per kind"

@@ -122,6 +122,13 @@ class Profile(models.Model):
         default=True,
         help_text=_("Appear in “people you may want to meet”."),
     )
+    expert_suggestible = models.BooleanField(
+        _("suggest me as an expert"),
+        default=True,
+        help_text=_(
+            "Appear in “who can help?” results and be asked about questions you might know."
+        ),
+    )
 
     headline_visibility = visibility_field()
     bio_visibility = visibility_field()
@@ -222,3 +229,23 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.follower_id} -> {self.followee_id}"
+
+
+class Endorsement(models.Model):
+    """A colleague vouches for one of a person's declared skills."""
+
+    skill_link = models.ForeignKey(
+        ProfileSkill, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    endorser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="endorsements_given"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["skill_link", "endorser"], name="endorse_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endorser_id} endorses {self.skill_link_id}"
