@@ -47,7 +47,14 @@ def set_preference(user, kind: str, *, in_app: bool | None = None, email: bool |
     )
 
 
-def _can_see(recipient, post, comment, community) -> bool:
+def _can_see(recipient, post, comment, community, answer=None, help_item=None) -> bool:
+    if answer is not None and (answer.deleted_at or answer.hidden_at):
+        return False
+    if help_item is not None:
+        from agora.help.visibility import can_see_help_item
+
+        if not can_see_help_item(recipient, help_item):
+            return False
     if post is not None:
         from agora.conversations.visibility import visible_posts
 
@@ -63,7 +70,7 @@ def _can_see(recipient, post, comment, community) -> bool:
     return True
 
 
-def _group_key(kind, actor, post, comment, community) -> str:
+def _group_key(kind, actor, post, comment, community, answer=None, help_item=None) -> str:
     if kind == Kind.REACTION:
         return f"reaction:{'c' + str(comment.pk) if comment else 'p' + str(post.pk)}"
     if kind == Kind.COMMENT:
@@ -72,12 +79,28 @@ def _group_key(kind, actor, post, comment, community) -> str:
         return "follow"
     if kind == Kind.JOIN_REQUEST:
         return f"join_request:{community.pk}"
+    if kind == Kind.ANSWER:
+        return f"answer:p{post.pk}"
+    if help_item is not None:
+        return f"{kind}:h{help_item.pk}"
+    if answer is not None:
+        return f"{kind}:{actor.pk if actor else 0}:a{answer.pk}"
     # Mentions, replies, invitations, approvals stand alone.
     target = comment.pk if comment else post.pk if post else community.pk if community else 0
     return f"{kind}:{actor.pk if actor else 0}:{target}"
 
 
-def notify(kind: str, *, recipient, actor=None, post=None, comment=None, community=None):
+def notify(
+    kind: str,
+    *,
+    recipient,
+    actor=None,
+    post=None,
+    comment=None,
+    community=None,
+    answer=None,
+    help_item=None,
+):
     """Record that `actor` did something `recipient` should hear about. Returns the
     notification, or None when nothing is due."""
     if recipient is None or not recipient.is_active:
@@ -87,9 +110,9 @@ def notify(kind: str, *, recipient, actor=None, post=None, comment=None, communi
     prefs = preferences(recipient)[kind]
     if not prefs["in_app"] and not prefs["email"]:
         return None
-    if not _can_see(recipient, post, comment, community):
+    if not _can_see(recipient, post, comment, community, answer, help_item):
         return None
-    key = _group_key(kind, actor, post, comment, community)
+    key = _group_key(kind, actor, post, comment, community, answer, help_item)
     now = timezone.now()
     with transaction.atomic():
         # Serialise notifications to one recipient: two reactions arriving at once must merge
@@ -107,6 +130,7 @@ def notify(kind: str, *, recipient, actor=None, post=None, comment=None, communi
                 existing.actor_count += 1
             existing.actor = actor
             existing.comment = comment or existing.comment
+            existing.answer = answer or existing.answer
             existing.updated_at = now
             existing.save()
             return existing
@@ -118,6 +142,8 @@ def notify(kind: str, *, recipient, actor=None, post=None, comment=None, communi
             post=post,
             comment=comment,
             community=community,
+            answer=answer,
+            help_item=help_item,
             group_key=key,
             created_at=now,
             updated_at=now,
@@ -137,7 +163,13 @@ def still_visible_q(user) -> Q:
         comment__deleted_at__isnull=True, comment__hidden_at__isnull=True
     )
     community_ok = Q(community__isnull=True) | Q(community__in=_listed(user, listed_q))
-    return post_ok & comment_ok & community_ok
+    answer_ok = Q(answer__isnull=True) | Q(
+        answer__deleted_at__isnull=True, answer__hidden_at__isnull=True
+    )
+    from agora.help.visibility import help_items_visible_q
+
+    help_ok = Q(help_item__isnull=True) | help_items_visible_q(user, "help_item")
+    return post_ok & comment_ok & community_ok & answer_ok & help_ok
 
 
 def _visible_q(user) -> Q:
@@ -156,7 +188,9 @@ def for_user(user, cursor=None, limit=None, unread_only=False) -> Page:
     qs = Notification.objects.filter(recipient=user).filter(_visible_q(user))
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
-    qs = qs.select_related("actor__profile", "post", "comment", "community")
+    qs = qs.select_related(
+        "actor__profile", "post", "comment", "community", "answer", "help_item"
+    )
     return paginate(qs, ["-updated_at", "-id"], cursor, limit)
 
 
