@@ -6,3 +6,6 @@ class HelpConfig(AppConfig):
     name = "agora.help"
     label = "help"
     verbose_name = _("Requests and offers of help")
+
+    def ready(self):
+        from . import search  # noqa: F401  (registers the "help" search document type)

@@ -45,6 +45,10 @@ class HelpItem(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
+    # Analysed stems of title, details and tags (" stem stem … "), written by the services:
+    # the text filter and the matching compare stems, so "contrats" finds "contrat" and a
+    # French offer meets an English request on the words they share.
+    terms = models.TextField(blank=True, editable=False, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -55,6 +59,25 @@ class HelpItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Response(models.Model):
+    """ "I can help" on a request (or "I'm interested" on an offer): the author sees who
+    answered and may later thank them when closing the request."""
+
+    item = models.ForeignKey(HelpItem, on_delete=models.CASCADE, related_name="responses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_responses"
+    )
+    message = models.TextField(_("message"), max_length=2_000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "user"], name="respond_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.item_id}"
 
 
 class Thanks(models.Model):

@@ -89,6 +89,7 @@ def describe(n: Notification) -> str:
         Kind.ACCEPTED: _("%(who)s accepted your answer"),
         Kind.EXPERT_ASKED: _("%(who)s asked a question you might know the answer to"),
         Kind.HELP_MATCH: _("%(who)s posted something that matches what you know or need"),
+        Kind.HELP_RESPONSE: _("%(who)s answered your request or offer of help"),
         Kind.THANKS: _("%(who)s thanked you for your help"),
         Kind.SKILL_SUGGESTION: _("You could add a skill to your profile"),
     }

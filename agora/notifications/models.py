@@ -17,12 +17,20 @@ class Kind(models.TextChoices):
     ACCEPTED = "accepted", _("Your answers being accepted")
     EXPERT_ASKED = "expert_asked", _("Questions you might be able to answer")
     HELP_MATCH = "help_match", _("Requests and offers of help that match you")
+    HELP_RESPONSE = "help_response", _("People answering your requests and offers of help")
     THANKS = "thanks", _("Thanks for your help")
     SKILL_SUGGESTION = "skill_suggest", _("Skills you might add to your profile")
 
 
 # Quiet by default: everything in the app, only what is addressed to you by e-mail (digest).
-DEFAULT_EMAIL = {Kind.MENTION, Kind.INVITATION, Kind.REPLY, Kind.ANSWER, Kind.EXPERT_ASKED}
+DEFAULT_EMAIL = {
+    Kind.MENTION,
+    Kind.INVITATION,
+    Kind.REPLY,
+    Kind.ANSWER,
+    Kind.EXPERT_ASKED,
+    Kind.HELP_RESPONSE,
+}
 
 
 class Notification(models.Model):

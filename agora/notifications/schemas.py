@@ -47,6 +47,7 @@ _VERBS = {
     Kind.ACCEPTED: lambda: _("accepted your answer"),
     Kind.EXPERT_ASKED: lambda: _("asked a question you might know the answer to"),
     Kind.HELP_MATCH: lambda: _("posted something that matches what you know or need"),
+    Kind.HELP_RESPONSE: lambda: _("answered your request or offer of help"),
     Kind.THANKS: lambda: _("thanked you for your help"),
 }
 
@@ -125,6 +126,7 @@ class PreferencesIn(StrictInput):
     accepted: PreferenceIn | None = None
     expert_asked: PreferenceIn | None = None
     help_match: PreferenceIn | None = None
+    help_response: PreferenceIn | None = None
     thanks: PreferenceIn | None = None
     skill_suggest: PreferenceIn | None = None
 

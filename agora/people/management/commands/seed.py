@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agora.conversations import seeding as conversation_seeding
+from agora.help import seeding as help_seeding
 from agora.people import seeding
 from agora.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -62,6 +63,13 @@ class Command(BaseCommand):
                     random_seed=random_seed, log=self.stdout.write
                 )
                 self.stdout.write(self.style.SUCCESS(conversations.line()))
+                from agora.qa.seeding import seed_questions
+
+                self.stdout.write(self.style.SUCCESS(seed_questions(random_seed).line()))
+                help_summary = help_seeding.seed_help(
+                    random_seed=random_seed, log=lambda _line: None
+                )
+                self.stdout.write(self.style.SUCCESS(help_summary.line()))
         # Rows were bulk-written (no save signals), so build the search index in one pass.
         call_command("search_reindex", quiet=True)
         self.stdout.write("Search index built.")
