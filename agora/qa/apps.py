@@ -6,3 +6,6 @@ class QaConfig(AppConfig):
     name = "agora.qa"
     label = "qa"
     verbose_name = _("Questions and answers")
+
+    def ready(self):
+        from . import search  # noqa: F401  (question and answer document types, index receivers)

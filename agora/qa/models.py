@@ -39,6 +39,11 @@ class Question(models.Model):
     # Attribution of imported content (CC BY-SA): where it came from and who wrote it there.
     source_url = models.URLField(max_length=300, blank=True)
     source_author = models.CharField(max_length=200, blank=True)
+    # Expert routing (routing.py): the last round of experts asked (0: never routed, e.g.
+    # imported) and when, even if that round found nobody, so escalation stops after
+    # AGORA_EXPERT_MAX_ROUNDS instead of retrying forever.
+    routing_round = models.PositiveSmallIntegerField(default=0)
+    routed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -48,6 +53,13 @@ class Question(models.Model):
                 condition=models.Q(answer_count=0, closed_at__isnull=True),
             ),
             models.Index(fields=["-last_activity_at", "-post"], name="qa_active"),
+            models.Index(fields=["-score", "-post"], name="qa_votes"),
+            # escalation: unanswered open questions whose last round of experts is old
+            models.Index(
+                fields=["routed_at"],
+                name="qa_escalation",
+                condition=models.Q(answer_count=0, closed_at__isnull=True, routing_round__gt=0),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,96 @@
+import re
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from agora.conversations.forms import PROFILE, body_widget, postable_communities
+
+from .services import MAX_ANSWER, MAX_COMMENT, MAX_TAGS, MAX_TITLE
+
+
+def title_widget() -> forms.TextInput:
+    """The title, with similar questions looked up as it is typed (htmx, debounced); without
+    JavaScript the list shows after a failed submit and on the question page."""
+    return forms.TextInput(
+        attrs={
+            "autocomplete": "off",
+            "hx-get": reverse_lazy("qa:similar"),
+            "hx-trigger": "input changed delay:400ms, search",
+            "hx-target": "#similar-questions",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+            "aria-controls": "similar-questions",
+        }
+    )
+
+
+class QuestionForm(forms.Form):
+    title = forms.CharField(
+        label=_("Your question"),
+        max_length=MAX_TITLE,
+        widget=title_widget(),
+        help_text=_("Ask it as you would ask a colleague: “How do I…?”, “Why does…?”"),
+    )
+    body = forms.CharField(
+        label=_("Details"),
+        strip=False,
+        widget=body_widget(8),
+        help_text=_("What you tried, what you expected, what happened. Markdown is supported."),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Up to %(n)d, separated by spaces or commas: python, payroll, onboarding")
+        % {"n": MAX_TAGS},
+    )
+    community = forms.ChoiceField(label=_("Where"), required=False)
+
+    def __init__(self, *args, user, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["community"]
+            return
+        communities = list(postable_communities(user))
+        choices = [(PROFILE, _("Everyone in the company"))] if user.is_employee else []
+        choices += [(c.slug, c.name) for c in communities]
+        self.fields["community"].choices = choices
+        self.fields["community"].required = not user.is_employee
+        self.can_ask = bool(choices)
+
+    def community_slug(self) -> str:
+        return self.cleaned_data.get("community") or PROFILE
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=MAX_ANSWER,
+        strip=False,
+        # Its own id: the question's comment form on the same page has "id_body".
+        widget=forms.Textarea(attrs={"rows": 8, "id": "id_answer_body"}),
+        help_text=_("Markdown is supported. The previous version stays in the history."),
+    )
+
+
+class AnswerCommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment on this answer"),
+        max_length=MAX_COMMENT,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DuplicateForm(forms.Form):
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of"),
+        help_text=_("The original question's address or number."),
+    )
+
+    def clean_duplicate_of(self) -> int:
+        value = self.cleaned_data["duplicate_of"].strip()
+        match = re.search(r"(?:/questions/|/posts/)?(\d+)/?(?:[#?].*)?$", value)
+        if not match:
+            raise forms.ValidationError(_("Give the address or the number of a question."))
+        return int(match.group(1))
