@@ -51,7 +51,8 @@ def body_widget(rows: int) -> forms.Textarea:
 class PostForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=Post.Kind.choices,
+        # Questions are asked at /questions/ask/ (they need their qa.Question row).
+        choices=[(k, label) for k, label in Post.Kind.choices if k != Post.Kind.QUESTION],
         initial=Post.Kind.POST,
         widget=forms.RadioSelect,
     )

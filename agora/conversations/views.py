@@ -312,6 +312,8 @@ def _comments_context(request, post: Post, rights: dict, comment_form=None) -> d
 @login_required
 def post_detail(request, post_id):
     post = or_404(services.access_post, request.user, post_id)
+    if post.kind == Post.Kind.QUESTION:
+        return redirect("qa:detail", post.pk)  # questions have their own page (agora.qa)
     rights = _rights(request.user, post)
     context = _comments_context(request, post, rights)
     if is_htmx(request) and request.GET.get("cursor"):
@@ -327,6 +329,8 @@ def post_detail(request, post_id):
 @login_required
 def edit_post(request, post_id):
     post = or_404(services.access_post, request.user, post_id)
+    if post.kind == Post.Kind.QUESTION:
+        return redirect("qa:edit", post.pk)  # keeps the question's tags (agora.qa)
     if post.author_id != request.user.pk:
         raise PermissionDenied
     if request.method == "POST":

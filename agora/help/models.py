@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HelpItem(models.Model):
@@ -12,7 +13,7 @@ class HelpItem(models.Model):
         OFFER = "offer", _("Offer of help")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("help status", "Open")
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
         WITHDRAWN = "withdrawn", _("Withdrawn")

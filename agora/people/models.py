@@ -126,7 +126,8 @@ class Profile(models.Model):
         _("suggest me as an expert"),
         default=True,
         help_text=_(
-            "Appear in “who can help?” results and be asked about questions you might know."
+            "Appear in “who can help?” results and be asked about questions you might know "
+            "the answer to."
         ),
     )
 

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='profile',
             name='expert_suggestible',
-            field=models.BooleanField(default=True, help_text='Appear in “who can help?” results and be asked about questions you might know.', verbose_name='suggest me as an expert'),
+            field=models.BooleanField(default=True, help_text='Appear in “who can help?” results and be asked about questions you might know the answer to.', verbose_name='suggest me as an expert'),
         ),
         migrations.CreateModel(
             name='Endorsement',

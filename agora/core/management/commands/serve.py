@@ -80,6 +80,9 @@ class Command(BaseCommand):
             from agora.notifications.tasks import ensure_scheduled
 
             ensure_scheduled()  # the hourly e-mail digest keeps itself going from here
+            from agora.qa.tasks import ensure_scheduled as schedule_escalation
+
+            schedule_escalation()  # unanswered questions: ask the next experts after a delay
             commands["task worker"] = self._worker_argv(worker_interval, options["verbosity"])
         sys.exit(self._supervise(commands, env))
 
