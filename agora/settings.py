@@ -119,7 +119,9 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run while one writer writes; IMMEDIATE transactions and a busy timeout
     # make concurrent writers queue instead of failing with "database is locked".
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (per server thread): opening one and running the PRAGMAs below
+    # cost more than a lean feed page's queries (bench/README.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -131,6 +133,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("AGORA_TEST_SQLITE") or None}
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "AGORA_PG_PREPARE", True
+    ):
+        # Server-side binding lets psycopg prepare the statements a connection repeats (the
+        # feed queries): PostgreSQL then plans them once instead of on every request (~8 ms
+        # -> ~3 ms of database CPU per home page, bench/README.md). Django leaves this off
+        # for PgBouncer's transaction mode; set AGORA_PG_PREPARE=0 behind such a pooler.
+        DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
+        # PostgreSQL re-plans a prepared statement on every execution while it estimates a
+        # custom plan cheaper than the generic one: the feed's six-table join then cost ~3 ms
+        # of planning per page for ~0.5 ms of execution. Agora's hot statements are key
+        # lookups and index range scans whose best plan doesn't depend on the values.
+        plan_cache_mode = os.environ.get("AGORA_PG_PLAN_CACHE_MODE", "force_generic_plan")
+        DATABASES["default"]["OPTIONS"].setdefault(
+            "options", f"-c plan_cache_mode={plan_cache_mode}"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, channels ------------------------------------------------------------------------
@@ -282,6 +301,13 @@ AGORA_MAX_PAGE_SIZE = 100
 # (~5 ms for 150 readers); larger ones are copied by a background task (see feed.py).
 AGORA_INLINE_FANOUT = int(os.environ.get("AGORA_INLINE_FANOUT", 200))
 AGORA_MAX_ATTACHMENTS = 10
+# Questions: how many experts are asked at once, how long (seconds) an unanswered question
+# waits before the next ones are asked, how many rounds at most, and how often (seconds) the
+# worker looks for questions to escalate (agora/qa/routing.py).
+AGORA_EXPERT_ROUTING_COUNT = int(os.environ.get("AGORA_EXPERT_ROUTING_COUNT", 3))
+AGORA_EXPERT_ESCALATION_DELAY = int(os.environ.get("AGORA_EXPERT_ESCALATION_DELAY", 4 * 3600))
+AGORA_EXPERT_MAX_ROUNDS = int(os.environ.get("AGORA_EXPERT_MAX_ROUNDS", 3))
+AGORA_EXPERT_ESCALATION_CHECK = int(os.environ.get("AGORA_EXPERT_ESCALATION_CHECK", 600))
 AGORA_MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 LOGGING = {

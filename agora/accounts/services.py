@@ -1,5 +1,8 @@
 """Account rules: API tokens, language, kinds of account. Role changes are audited."""
 
+import copy
+import time
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -34,24 +37,48 @@ def revoke_api_token(user: User, token_id: int, request=None) -> None:
         raise NotFound(_("No such token."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
+    forget_tokens()
     audit.record("token.revoked", actor=user, target=user, request=request, token=token.hint)
+
+
+# Each API call used to look its token up (an ORM query: ~1.2-1.5 ms of CPU, more than the
+# rest of a lean feed page). A small per-process cache keeps digest -> user for a few seconds.
+# Revoking a token, deactivating someone or changing their kind empties this process's cache
+# at once; other server processes notice within TOKEN_CACHE_SECONDS (bench/README.md).
+TOKEN_CACHE_SECONDS = 5
+TOKEN_CACHE_SIZE = 10_000
+_tokens: dict[str, tuple[float, User]] = {}
+
+
+def forget_tokens() -> None:
+    _tokens.clear()
 
 
 def user_for_token(secret: str) -> User | None:
     if not secret or not secret.startswith(ApiToken.PREFIX):
         return None
+    digest = ApiToken.digest_of(secret)
+    now = time.monotonic()
+    cached = _tokens.get(digest)
+    if cached is not None and cached[0] > now:
+        # A copy per request: views may change their request.user.
+        return copy.copy(cached[1])
     token = (
         ApiToken.objects.active()
         .select_related("user")
-        .filter(digest=ApiToken.digest_of(secret), user__is_active=True)
+        .filter(digest=digest, user__is_active=True)
         .first()
     )
     if token is None:
+        _tokens.pop(digest, None)
         return None
-    now = timezone.now()
+    moment = timezone.now()
     # Touch at most once a minute: a write per API call would serialise SQLite writers.
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    if token.last_used_at is None or (moment - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
+    if len(_tokens) >= TOKEN_CACHE_SIZE:
+        _tokens.clear()
+    _tokens[digest] = (now + TOKEN_CACHE_SECONDS, copy.copy(token.user))
     return token.user
 
 
@@ -79,6 +106,7 @@ def change_kind(actor: User, user: User, kind: str, request=None) -> User:
     user.kind = kind
     user.is_staff = user.is_superuser = kind == User.Kind.ADMIN
     user.save(update_fields=["kind", "is_staff", "is_superuser"])
+    forget_tokens()
     audit.record(
         "account.kind_changed", actor=actor, target=user, request=request, old=old, new=kind
     )
@@ -94,6 +122,7 @@ def set_active(actor: User, user: User, active: bool, request=None) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
+        forget_tokens()
         audit.record(
             "account.activated" if active else "account.deactivated",
             actor=actor,

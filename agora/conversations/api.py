@@ -8,14 +8,16 @@ is closed to the caller (on request, not a member) answers 403 on its feed.
 import datetime as dt
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from agora.communities import services as community_services
 from agora.core.api import ErrorOut
+from agora.core.errors import NotFound
 from agora.people import services as people_services
 
-from . import feeds, hashtags, services
+from . import cards, feeds, hashtags, services
 from .schemas import (
     AttachmentOut,
     CommentIn,
@@ -61,12 +63,13 @@ class ReactorsQuery(Schema):
     limit: int = 100
 
 
-def _post(request, post_id: int) -> dict:
-    return posts_out([services.access_post(request.auth, post_id)])[0]
+# The post and feed endpoints answer through `cards` (plain SQL, JSON written directly:
+# the hot read paths of issue 3); their `response=` schemas still document them and
+# tests/test_feed_lean.py validates the output against those schemas.
 
 
-def _page(page) -> dict:
-    return {"items": posts_out(page.items), "next_cursor": page.next_cursor}
+def _post(request, post_id: int, status: int = 200):
+    return cards.json_response(cards.post(request.auth, post_id), status=status)
 
 
 # --- Posts and articles -------------------------------------------------------------------------
@@ -76,6 +79,12 @@ def _page(page) -> dict:
 def create_post(request, payload: PostIn):
     """Write a post or an article on your profile, or in a community (`community` slug).
     Files are sent afterwards to `POST /posts/{id}/attachments`."""
+    if payload.kind == "question":  # a question needs its qa row, tags and expert routing
+        from django.utils.translation import gettext
+
+        from agora.core.errors import Invalid
+
+        raise Invalid(fields={"kind": [gettext("Ask questions with POST /api/v1/questions.")]})
     community = None
     if payload.community:
         community = community_services.access_community(request.auth, payload.community)
@@ -88,7 +97,7 @@ def create_post(request, payload: PostIn):
         category=payload.category,
         quoted_id=payload.quoted_id,
     )
-    return Status(201, _post(request, post.pk))
+    return _post(request, post.pk, status=201)
 
 
 @router.get("/posts/{post_id}", response={200: PostOut, **ERRORS}, exclude_unset=True)
@@ -99,6 +108,11 @@ def get_post(request, post_id: int):
 @router.patch("/posts/{post_id}", response={200: PostOut, **ERRORS}, exclude_unset=True)
 def edit_post(request, post_id: int, payload: PostPatch):
     """Edit your post; the previous text is kept in its revisions."""
+    if services.access_post(request.auth, post_id).kind == "question":
+        from agora.qa.services import edit_question  # keeps the question's tags
+
+        edit_question(request.auth, post_id, title=payload.title, body=payload.body)
+        return _post(request, post_id)
     body = payload.body
     if body is None:
         body = services.access_post(request.auth, post_id).body
@@ -186,14 +200,9 @@ def download_attachment(request, post_id: int, attachment_id: int):
 @router.get("/posts/{post_id}/comments", response={200: CommentPage, **ERRORS}, exclude_unset=True)
 def list_comments(request, post_id: int, query: Query[PageQuery]):
     """Top-level comments oldest first, each with its replies."""
-    post = services.access_post(request.auth, post_id)
-    page = services.comment_page(request.auth, post, query.cursor, query.limit)
-    ids = [c.pk for c in page.items] + [r.pk for c in page.items for r in c.visible_replies]
-    counts = services.reaction_counts(comment_ids=ids)
-    return {
-        "items": [comment_out(c, counts, nested=True) for c in page.items],
-        "next_cursor": page.next_cursor,
-    }
+    if not cards.readable_post(request.auth, post_id):
+        raise NotFound(_("No such post."))
+    return cards.page_response(cards.comment_page(request.auth, post_id, query.cursor, query.limit))
 
 
 def _comment(request, comment_id: int) -> dict:
@@ -287,7 +296,7 @@ def comment_reactors(request, comment_id: int, query: Query[ReactorsQuery]):
 def home_feed(request, query: Query[PageQuery]):
     """Posts of the people, hashtags and communities you follow or belong to, and your own;
     newest first."""
-    return _page(feeds.home(request.auth, query.cursor, query.limit))
+    return cards.page_response(cards.home(request.auth, query.cursor, query.limit))
 
 
 @router.get("/feed/home/new-count", response={200: NewCount, **ERRORS})
@@ -301,8 +310,10 @@ def home_new_count(request, since: dt.datetime):
 
 @router.get("/communities/{slug}/feed", response={200: PostPage, **ERRORS}, exclude_unset=True)
 def community_feed(request, slug: str, query: Query[PageQuery]):
-    community = community_services.access_readable_community(request.auth, slug)
-    return _page(feeds.community(request.auth, community, query.cursor, query.limit))
+    community_id = cards.readable_community_id(request.auth, slug)
+    return cards.page_response(
+        cards.community(request.auth, community_id, query.cursor, query.limit)
+    )
 
 
 @router.get(
@@ -317,7 +328,7 @@ def community_pinned(request, slug: str):
 def profile_feed(request, username: str, query: Query[PageQuery]):
     """A person's posts and articles that you may read."""
     author = people_services.access_user(request.auth, username)
-    return _page(feeds.profile(request.auth, author, query.cursor, query.limit))
+    return cards.page_response(cards.profile(request.auth, author.pk, query.cursor, query.limit))
 
 
 @router.get("/tags/{name}", response={200: HashtagOut, **ERRORS})
@@ -336,7 +347,7 @@ def hashtag_feed(request, name: str, query: Query[PageQuery]):
     tag = hashtags.find(name)
     if tag is None:
         return {"items": [], "next_cursor": None}
-    return _page(feeds.hashtag(request.auth, tag, query.cursor, query.limit))
+    return cards.page_response(cards.hashtag(request.auth, tag.pk, query.cursor, query.limit))
 
 
 @router.post("/tags/{name}/follow", response={200: HashtagOut, **ERRORS})

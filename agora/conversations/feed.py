@@ -12,11 +12,14 @@ so a post hidden, deleted, or in a community someone left never shows even while
 timeline rows still exist.
 """
 
+# The SQL here interpolates only table names from the models' Meta and "%s" placeholders.
+# ruff: noqa: S608
+
 import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from agora.communities.models import Community, Membership
 from agora.people.models import Follow
@@ -83,27 +86,81 @@ def _write(post: Post, user_ids) -> int:
     return len(rows)
 
 
+def _audience_sql(post: Post, community_kind: str | None) -> tuple[str, list]:
+    """`audience_ids` as SQL (the same rule, tested against it in tests/test_feed_lean.py)."""
+    user = get_user_model()
+    branches, params = ["SELECT %s AS user_id"], [post.author_id]
+    if post.community_id is not None:
+        branches.append(
+            f"SELECT user_id FROM {Membership._meta.db_table}"
+            " WHERE community_id = %s AND state = %s"
+        )
+        params += [post.community_id, Membership.State.ACTIVE]
+    if post.community_id is None or community_kind == Community.Kind.OPEN:
+        # Followers of the author and of the post's tags, employees only.
+        branches.append(
+            f"SELECT f.follower_id FROM {Follow._meta.db_table} f"
+            f" JOIN {user._meta.db_table} u ON u.id = f.follower_id"
+            " WHERE f.followee_id = %s AND u.kind <> %s"
+        )
+        params += [post.author_id, user.Kind.GUEST]
+        branches.append(
+            f"SELECT hf.user_id FROM {HashtagFollow._meta.db_table} hf"
+            f" JOIN {PostHashtag._meta.db_table} ph ON ph.hashtag_id = hf.hashtag_id"
+            f" JOIN {user._meta.db_table} u ON u.id = hf.user_id"
+            " WHERE ph.post_id = %s AND u.kind <> %s"
+        )
+        params += [post.pk, user.Kind.GUEST]
+    return " UNION ".join(branches), params
+
+
 def fan_out(post_id: int) -> int:
-    post = Post.objects.filter(pk=post_id, deleted_at__isnull=True).first()
+    """Copy a post into its audience's timelines with one INSERT … SELECT: building the
+    audience in Python and inserting it by batches cost ~0.4 s of Python for 7,000 followers
+    against ~3 ms this way; what remains is the database's index maintenance."""
+    post = (
+        Post.objects.filter(pk=post_id, deleted_at__isnull=True)
+        .select_related("community")
+        .only("author_id", "community_id", "created_at", "community__kind")
+        .first()
+    )
     if post is None:
         return 0
-    return _write(post, audience_ids(post))
+    audience, params = _audience_sql(post, post.community.kind if post.community_id else None)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # (SQLite needs the WHERE to read ON CONFLICT as the upsert clause, not a join.)
+        cursor.execute(
+            f"INSERT INTO {TimelineEntry._meta.db_table} (user_id, post_id, created_at)"
+            f" SELECT a.user_id, p.id, p.created_at FROM {Post._meta.db_table} p, ({audience}) a"
+            " WHERE p.id = %s ON CONFLICT (user_id, post_id) DO NOTHING",
+            [*params, post.pk],
+        )
+    # How many timelines hold the post now (the author's may have been written already).
+    return TimelineEntry.objects.filter(post_id=post.pk).count()
 
 
 def audience_upper_bound(post: Post) -> int:
-    """A cheap over-estimate of the audience (counts, no id lists): enough to choose between
-    copying inside the request and handing the work to a task."""
-    size = 1 + Follow.objects.filter(followee_id=post.author_id).count()
+    """A cheap over-estimate of the audience (counts, no id lists), in one query: enough to
+    choose between copying inside the request and handing the work to a task."""
+    tag_ids = getattr(post, "_tag_ids", None)  # known when the post was just written
+    if tag_ids is None:
+        tag_ids = list(post.hashtag_links.values_list("hashtag_id", flat=True))
+    parts = [f"(SELECT COUNT(*) FROM {Follow._meta.db_table} WHERE followee_id = %s)"]
+    params: list = [post.author_id]
     if post.community_id is not None:
-        size += (
-            Community.objects.filter(pk=post.community_id)
-            .values_list("member_count", flat=True)
-            .first()
-            or 0
+        parts.append(
+            f"COALESCE((SELECT member_count FROM {Community._meta.db_table} WHERE id = %s), 0)"
         )
-    if post.hashtag_links.exists():
-        size += HashtagFollow.objects.filter(hashtag__post_links__post=post).count()
-    return size
+        params.append(post.community_id)
+    if tag_ids:
+        marks = ", ".join(["%s"] * len(tag_ids))
+        parts.append(
+            f"(SELECT COUNT(*) FROM {HashtagFollow._meta.db_table} WHERE hashtag_id IN ({marks}))"
+        )
+        params += tag_ids
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {' + '.join(parts)}", params)
+        return 1 + cursor.fetchone()[0]
 
 
 def distribute(post: Post) -> None:
@@ -111,9 +168,15 @@ def distribute(post: Post) -> None:
     size is estimated from counts first: listing 7,000 follower ids inside the request only
     to decide to defer them cost a celebrity's post ~100 ms (bench/README.md)."""
     if audience_upper_bound(post) <= settings.AGORA_INLINE_FANOUT:
-        _write(post, audience_ids(post))
+        fan_out(post.pk)
         return
-    _write(post, [post.author_id])  # the author sees their post at once
+    with connection.cursor() as cursor:  # the author sees their post at once
+        cursor.execute(
+            f"INSERT INTO {TimelineEntry._meta.db_table} (user_id, post_id, created_at)"
+            f" SELECT author_id, id, created_at FROM {Post._meta.db_table} WHERE id = %s"
+            " ON CONFLICT (user_id, post_id) DO NOTHING",
+            [post.pk],
+        )
     from .tasks import fan_out_task
 
     fan_out_task.enqueue(post.pk)
