@@ -4,7 +4,9 @@ from django.urls import include, path
 from agora.api import api
 from agora.core import views as core_views
 
+# The API first: it serves most requests, and URL resolution walks this list in order.
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
@@ -19,7 +21,6 @@ urlpatterns = [
     path("help/", include("agora.help.urls")),
     path("experts/", include("agora.experts.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api.urls),
 ]
 
 handler404 = "agora.core.views.not_found"
