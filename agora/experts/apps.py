@@ -6,3 +6,6 @@ class ExpertsConfig(AppConfig):
     name = "agora.experts"
     label = "experts"
     verbose_name = _("Expert finder")
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,12 +1,14 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from agora.core.api import ErrorOut
-from agora.core.errors import Invalid
+from agora.core.api import ErrorOut, StrictInput
+from agora.core.errors import Invalid, NotFound
 
 from . import services
 from .models import Profile
+from .presenters import lean_profile
 from .schemas import (
     DepartmentOut,
     FollowState,
@@ -57,6 +59,11 @@ def list_users(request, query: Query[DirectoryQuery]):
 
 @router.get("/users/{username}", response={200: ProfileOut, **ERRORS}, exclude_unset=True)
 def get_user(request, username: str):
+    if request.auth.is_employee and "\x00" not in username:
+        view = lean_profile(request.auth, username)  # two queries instead of three ORM ones
+        if view is None:
+            raise NotFound(_("No such person."))
+        return profile_out(view)
     return profile_out(services.access_profile(request.auth, username))
 
 
@@ -154,3 +161,34 @@ def complete_interests(request, q: str = ""):
     if not request.auth.is_employee:
         return []
     return services.complete_interests(q[:80])
+
+
+class EndorsementState(Schema):
+    skill: str
+    endorsed: bool
+    count: int
+
+
+class EndorsementIn(StrictInput):
+    skill: str
+
+
+def _endorsement_state(request, link) -> dict:
+    summary = services.endorsement_summary(link.profile, request.auth).get(link.skill.key, {})
+    return {
+        "skill": link.skill.name,
+        "endorsed": summary.get("by_viewer", False),
+        "count": summary.get("count", 0),
+    }
+
+
+@router.post("/users/{username}/endorsements", response={200: EndorsementState, **ERRORS})
+def endorse_skill(request, username: str, payload: EndorsementIn):
+    """Vouch for one of a colleague's declared skills (not your own). Idempotent."""
+    return _endorsement_state(request, services.endorse(request.auth, username, payload.skill))
+
+
+@router.delete("/users/{username}/endorsements", response={200: EndorsementState, **ERRORS})
+def unendorse_skill(request, username: str, skill: str):
+    """Withdraw your endorsement of the skill named in `?skill=`."""
+    return _endorsement_state(request, services.unendorse(request.auth, username, skill))

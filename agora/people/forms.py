@@ -66,6 +66,11 @@ class ProfileForm(forms.Form):
         label=_("Suggest me to colleagues in “people you may want to meet”"), required=False
     )
 
+    expert_suggestible = forms.BooleanField(
+        label=_("Suggest me as someone who can help (“who can help?” and questions)"),
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = [("", "—")] + [
@@ -97,6 +102,7 @@ class ProfileForm(forms.Form):
                 "goals",
                 "help_with",
                 "suggestible",
+                "expert_suggestible",
             )
         }
         changes["visibility"] = {name: data[f"{name}_visibility"] for name in PRIVATE_FIELDS}

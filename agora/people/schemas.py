@@ -130,6 +130,7 @@ class ProfilePatch(StrictInput):
     goals: str | None = Field(None, max_length=4_000)
     help_with: str | None = Field(None, max_length=4_000)
     suggestible: bool | None = None
+    expert_suggestible: bool | None = None
     visibility: dict[str, int] | None = Field(
         None, description="field name -> 0 everyone, 1 employees, 2 people I follow, 3 only me"
     )

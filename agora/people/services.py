@@ -192,7 +192,8 @@ def update_profile(actor, profile: Profile, changes: dict) -> Profile:
 
     `changes` keys: the simple text fields, `department` (slug or ""), `manager` (username or
     ""), `languages` (codes), `skills` ([{"name", "level"}]), `interests` ([{"name", "kind"}]),
-    `suggestible`, and `visibility` ({field: level}).
+    `suggestible`, `expert_suggestible` (appear in "who can help?"), and `visibility`
+    ({field: level}).
     """
     if actor.pk != profile.user_id and not actor.is_administrator:
         raise Forbidden(_("You can only edit your own profile."))
@@ -245,11 +246,12 @@ def update_profile(actor, profile: Profile, changes: dict) -> Profile:
         else:
             clean["languages"] = list(dict.fromkeys(codes))
 
-    if "suggestible" in changes:
-        if not isinstance(changes["suggestible"], bool):
-            errors["suggestible"] = [_("Must be true or false.")]
-        else:
-            clean["suggestible"] = changes["suggestible"]
+    for flag in ("suggestible", "expert_suggestible"):
+        if flag in changes:
+            if not isinstance(changes[flag], bool):
+                errors[flag] = [_("Must be true or false.")]
+            else:
+                clean[flag] = changes[flag]
 
     skills = _check_skills(changes["skills"], errors) if "skills" in changes else None
     interests = _check_interests(changes["interests"], errors) if "interests" in changes else None
@@ -353,11 +355,19 @@ def _check_interests(items, errors) -> list[tuple[str, str]] | None:
 
 
 def _replace_skills(profile: Profile, skills: list[tuple[str, int]]) -> None:
-    profile.skill_links.all().delete()
-    ProfileSkill.objects.bulk_create(
-        ProfileSkill(profile=profile, skill=_term(Skill, name), level=level)
-        for name, level in skills
-    )
+    # Kept skills keep their row (and so their endorsements); only removed ones go.
+    wanted = {}
+    for name, level in skills:
+        wanted[_term(Skill, name).pk] = level
+    existing = {link.skill_id: link for link in profile.skill_links.all()}
+    profile.skill_links.exclude(skill_id__in=list(wanted)).delete()
+    for skill_id, level in wanted.items():
+        link = existing.get(skill_id)
+        if link is None:
+            ProfileSkill.objects.create(profile=profile, skill_id=skill_id, level=level)
+        elif link.level != level:
+            link.level = level
+            link.save(update_fields=["level"])
 
 
 def _replace_interests(profile: Profile, interests: list[tuple[str, str]]) -> None:
@@ -609,3 +619,56 @@ def org_chart(viewer, username: str | None) -> OrgChart:
         viewer,
     ).order_by("name_key")
     return OrgChart(person, chain, [present(p, viewer) for p in reports])
+
+
+# --- Endorsements -------------------------------------------------------------------------------
+
+
+def _endorsable_link(actor, username: str, skill_key: str) -> ProfileSkill:
+    """The declared skill `actor` may endorse: someone else's, on a profile and a skills
+    list the actor may see (guests only reach the people they may see)."""
+    if actor is None or not actor.is_authenticated:
+        raise Forbidden()
+    profile = access_user(actor, username).profile
+    if profile.user_id == actor.pk:
+        raise Forbidden(_("You cannot endorse your own skills."))
+    if not visible_profiles(actor).filter(field_visible_q("skills", actor), pk=profile.pk).exists():
+        raise NotFound(_("No such skill."))
+    link = profile.skill_links.filter(skill__key=fold(skill_key)).select_related("skill").first()
+    if link is None:
+        raise NotFound(_("No such skill."))
+    return link
+
+
+def endorse(actor, username: str, skill_key: str) -> ProfileSkill:
+    """Vouch for a colleague's declared skill (once; endorsing again changes nothing)."""
+    from .models import Endorsement
+
+    link = _endorsable_link(actor, username, skill_key)
+    Endorsement.objects.get_or_create(skill_link=link, endorser=actor)
+    return link
+
+
+def unendorse(actor, username: str, skill_key: str) -> ProfileSkill:
+    from .models import Endorsement
+
+    link = _endorsable_link(actor, username, skill_key)
+    Endorsement.objects.filter(skill_link=link, endorser=actor).delete()
+    return link
+
+
+def endorsement_summary(profile: Profile, viewer) -> dict[str, dict]:
+    """{skill key: {"count", "by_viewer"}} for the profile's skills, in one query."""
+    from django.db.models import Value
+
+    from .models import Endorsement
+
+    links = profile.skill_links.annotate(
+        endorsement_count=Count("endorsements"),
+        by_viewer=Exists(
+            Endorsement.objects.filter(skill_link=OuterRef("pk"), endorser_id=viewer.pk)
+        )
+        if viewer is not None and viewer.is_authenticated
+        else Value(False),
+    ).values_list("skill__key", "endorsement_count", "by_viewer")
+    return {key: {"count": n, "by_viewer": bool(mine)} for key, n, mine in links}

@@ -143,6 +143,7 @@ def edit_profile(request):
             "goals": profile.goals,
             "help_with": profile.help_with,
             "suggestible": profile.suggestible,
+            "expert_suggestible": profile.expert_suggestible,
         }
         for name in PRIVATE_FIELDS:
             initial[f"{name}_visibility"] = getattr(profile, f"{name}_visibility")

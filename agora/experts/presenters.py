@@ -1,0 +1,15 @@
+from django.urls import reverse
+
+
+def expert_out(rank: int, result) -> dict:
+    user = result.user
+    return {
+        "rank": rank,
+        "username": user.username,
+        "display_name": user.profile.display_name or user.username,
+        "url": reverse("people:profile", args=[user.username]),
+        "source_id": result.source_id,
+        "score": result.score,
+        "reasons": result.reasons,
+        "evidence": result.evidence,
+    }

@@ -1,0 +1,77 @@
+"""Keep the evidence index in step with answers, questions and their tags, and propose
+skills when answers are accepted. Refreshes are collected during a transaction and run once
+per person after it commits (a rolled-back change leaves the index alone)."""
+
+import threading
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from agora.conversations.models import Post, PostHashtag
+from agora.qa.models import Answer, Question
+
+from . import index
+
+_pending = threading.local()
+
+
+def _schedule(user_ids) -> None:
+    # Every change registers a flush; the first to run takes everything pending, the others
+    # find nothing. Ids left over by a rolled-back transaction are refreshed at the next
+    # commit, which is harmless: a refresh only rebuilds from what is committed.
+    pending = getattr(_pending, "ids", None)
+    if pending is None:
+        pending = _pending.ids = set()
+    pending.update(u for u in user_ids if u)
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    ids = getattr(_pending, "ids", None)
+    _pending.ids = set()
+    if ids:
+        index.refresh_people(ids)
+
+
+def _answerers(post_id) -> list[int]:
+    return list(
+        Answer.objects.filter(question_id=post_id).values_list("author_id", flat=True).distinct()
+    )
+
+
+@receiver(post_save, sender=Answer, dispatch_uid="experts_answer_saved")
+@receiver(post_delete, sender=Answer, dispatch_uid="experts_answer_deleted")
+def answer_changed(sender, instance, **kwargs):
+    _schedule([instance.author_id])
+
+
+@receiver(post_save, sender=Question, dispatch_uid="experts_question_saved")
+def question_changed(sender, instance, created, update_fields=None, **kwargs):
+    if created or (update_fields is not None and "accepted_answer" not in update_fields):
+        return
+    _schedule(_answerers(instance.pk))
+    if instance.accepted_answer_id:
+        answer = instance.accepted_answer
+
+        def suggest():
+            from .services import on_answer_accepted
+
+            on_answer_accepted(answer)
+
+        transaction.on_commit(suggest)
+
+
+@receiver(post_save, sender=Post, dispatch_uid="experts_post_saved")
+def question_post_changed(sender, instance, created, **kwargs):
+    # Title, text, place, hiding or deletion of a question change its answerers' evidence.
+    if not created and instance.kind == Post.Kind.QUESTION:
+        _schedule(_answerers(instance.pk))
+
+
+@receiver(post_save, sender=PostHashtag, dispatch_uid="experts_tag_added")
+@receiver(post_delete, sender=PostHashtag, dispatch_uid="experts_tag_removed")
+def question_tags_changed(sender, instance, created=False, **kwargs):
+    if created and not Answer.objects.filter(question_id=instance.post_id).exists():
+        return
+    _schedule(_answerers(instance.post_id))
