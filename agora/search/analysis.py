@@ -99,6 +99,23 @@ STOP_WORDS_FR = frozenset(
         "ça",
         "plus",
         "très",
+        "pourquoi",
+        "quand",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "comme",
+        "aussi",
+        "donc",
+        "alors",
+        "dont",
+        "où",
+        "si",
+        "ni",
+        "cela",
+        "ceci",
+        "leurs",
     ]
 )
 STOP_WORDS_EN = frozenset(
@@ -161,6 +178,26 @@ STOP_WORDS_EN = frozenset(
         "does",
         "did",
         "can",
+        "how",
+        "why",
+        "where",
+        "would",
+        "should",
+        "could",
+        "about",
+        "than",
+        "been",
+        "being",
+        "also",
+        "any",
+        "some",
+        "such",
+        "those",
+        "had",
+        "am",
+        "us",
+        "him",
+        "here",
     ]
 )
 STOP_WORDS = frozenset(fold(w) for w in STOP_WORDS_FR | STOP_WORDS_EN)
@@ -171,15 +208,23 @@ _french = snowballstemmer.stemmer("french")
 _english = snowballstemmer.stemmer("english")
 
 
+def _fold(text: str) -> str:
+    # Same result as people.text.fold for the words we extract; ASCII (most text) skips the
+    # per-character Unicode decomposition, which dominated the cost of a reindex.
+    return text.casefold() if text.isascii() else fold(text)
+
+
 def words(text: str) -> list[str]:
     """Folded words of `text`, stop words included (for highlighting and phrases)."""
-    return WORD_RE.findall(fold(text or ""))
+    return WORD_RE.findall(_fold(text or ""))
 
 
 @lru_cache(maxsize=50_000)
 def stems(word: str) -> tuple[str, ...]:
     """The distinct French and English stems of one folded word."""
-    if word.isdigit() or len(word) < 3:
+    if len(word) < 3 or not word.isalpha():
+        # Numbers, versions, identifiers ("x86", "utf8"): nothing a stemmer knows about, and
+        # the (pure Python) stemmers are what a reindex of technical text spends its time on.
         return (word,)
     fr = fold(_french.stemWord(word))
     en = fold(_english.stemWord(word))
@@ -196,8 +241,31 @@ def analyse(text: str) -> list[str]:
     return out
 
 
+# word -> its index terms joined ("" for a stop word): a reindex analyses millions of texts
+# drawn from a vocabulary of a few hundred thousand words.
+_TERMS: dict[str, str] = {}
+_TERMS_MAX = 500_000
+
+
+def _word_terms(word: str) -> str:
+    terms = "" if word in STOP_WORDS else " ".join(stems(word))
+    if len(_TERMS) >= _TERMS_MAX:
+        _TERMS.clear()
+    _TERMS[word] = terms
+    return terms
+
+
 def terms_text(text: str) -> str:
-    return " ".join(analyse(text))
+    """analyse(text) as one space-separated string (what the engines index)."""
+    get = _TERMS.get
+    out = []
+    for word in WORD_RE.findall(_fold(text or "")):
+        terms = get(word)
+        if terms is None:
+            terms = _word_terms(word)
+        if terms:
+            out.append(terms)
+    return " ".join(out)
 
 
 def detect_language(text: str, default: str = "") -> str:
@@ -230,6 +298,12 @@ class ParsedQuery:
                 groups.append(group)
         self.groups = groups[:MAX_QUERY_TERMS]
 
+    def only(self, groups) -> "ParsedQuery":
+        """The same query restricted to some of its words."""
+        part = ParsedQuery(None)
+        part.raw, part.phrases, part.groups = self.raw, self.phrases, list(groups)
+        return part
+
     @property
     def empty(self) -> bool:
         return not self.groups
@@ -243,7 +317,9 @@ class ParsedQuery:
         parts = ["(" + " OR ".join(f'"{s}"' for s in g) + ")" for g in self.groups]
         return (" AND " if mode == "and" else " OR ").join(parts)
 
-    def tsquery(self, mode: str = "and") -> str:
-        """to_tsquery('simple', …) text built from analysed terms only."""
-        parts = ["(" + " | ".join(f"'{s}'" for s in g) + ")" for g in self.groups]
+    def tsquery(self, mode: str = "and", weight: str = "") -> str:
+        """to_tsquery('simple', …) text built from analysed terms only; weight "A" restricts
+        every term to titles."""
+        weight = f":{weight}" if weight else ""
+        parts = ["(" + " | ".join(f"'{s}'{weight}" for s in g) + ")" for g in self.groups]
         return (" & " if mode == "and" else " | ").join(parts)

@@ -41,6 +41,8 @@ class SearchPageOut(Schema):
     items: list[SearchHitOut]
     next_cursor: str | None
     count: int
+    # True when more documents match than were ranked: `count` is then a lower bound.
+    count_capped: bool = False
 
 
 def filters_from(type_: str | None, community, author, date_from, date_to) -> services.Filters:
@@ -56,9 +58,10 @@ def filters_from(type_: str | None, community, author, date_from, date_to) -> se
 
 @router.get("/search", response={200: SearchPageOut, 401: ErrorOut, 422: ErrorOut})
 def search(request, params: Query[SearchQuery]):
-    """Search people, posts, articles, comments, communities and hashtags. Only what the
-    caller may see is searched; `count` counts only those. `snippet` is HTML-escaped text
-    with the matched words in `<mark>`."""
+    """Search people, posts, articles, comments, communities, hashtags and every other
+    registered type. Only what the caller may see is searched; `count` counts only those (a
+    lower bound when `count_capped`). `snippet` is HTML-escaped text with the matched words
+    in `<mark>`."""
     filters = filters_from(
         params.type, params.community, params.author, params.date_from, params.to
     )
@@ -69,4 +72,5 @@ def search(request, params: Query[SearchQuery]):
         "items": [hit.__dict__ for hit in result.items],
         "next_cursor": result.next_cursor,
         "count": result.count,
+        "count_capped": result.count_capped,
     }

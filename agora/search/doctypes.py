@@ -1,8 +1,10 @@
 """The document types of the apps that exist so far: people, posts, articles, comments,
 communities, hashtags. Visibility comes from each app's own rules module."""
 
+from functools import lru_cache
+
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from agora.communities.models import Community
 from agora.communities.visibility import listed_communities
@@ -13,12 +15,27 @@ from agora.people.visibility import visible_profiles
 
 from .analysis import detect_language
 from .models import Audience
-from .registry import DocData, DocType, register
+from .registry import DocData, DocType, ViewerScope, community_content, register
 
 
 def _lang(text: str, user=None) -> str:
     default = getattr(user, "language", "") or "" if user is not None else ""
     return detect_language(text, default)
+
+
+_MARKER = 918273645
+
+
+@lru_cache(maxsize=64)
+def _url_template(name: str, prefix: str) -> str:
+    url = reverse(name, args=[_MARKER])
+    return url.replace("{", "{{").replace("}", "}}").replace(str(_MARKER), "{}")
+
+
+def object_url(name: str, pk) -> str:
+    """reverse(name, args=[pk]) without resolving the URL configuration for each of the
+    millions of objects a reindex builds."""
+    return _url_template(name, get_script_prefix()).format(pk)
 
 
 def _none(viewer) -> bool:
@@ -66,6 +83,10 @@ def build_person(profile: Profile) -> list[DocData]:
     return docs
 
 
+def person_prefilter(scope: ViewerScope) -> Q:
+    return Q(audience=Audience.EMPLOYEES if scope.is_employee else Audience.EVERYONE)
+
+
 def person_visible(viewer) -> Q:
     if _none(viewer):
         return Q(pk__in=[])
@@ -87,11 +108,33 @@ def _build_post(post: Post, kind: str) -> list[DocData]:
         DocData(
             title=post.title,
             body=post.body,
-            url=reverse("conversations:post", args=[post.pk]),
+            url=object_url("conversations:post", post.pk),
             created_at=post.created_at,
             community_id=post.community_id,
             author_id=post.author_id,
             lang=_lang(f"{post.title}\n{post.body}", post.author),
+        )
+    ]
+
+
+POST_VALUES = ("id", "kind", "title", "body", "created_at", "community_id", "author_id")
+POST_VALUES += ("author__language",)
+
+
+def _post_from_values(v: dict, kind: str) -> list[DocData]:
+    # The bulk twin of _build_post (the queryset already excludes deleted posts).
+    if v["kind"] != kind:
+        return []
+    title, body = v["title"] or "", v["body"] or ""
+    return [
+        DocData(
+            title=title,
+            body=body,
+            url=object_url("conversations:post", v["id"]),
+            created_at=v["created_at"],
+            community_id=v["community_id"],
+            author_id=v["author_id"],
+            lang=detect_language(f"{title}\n{body}", v["author__language"] or ""),
         )
     ]
 
@@ -116,11 +159,30 @@ def build_comment(comment: Comment) -> list[DocData]:
         DocData(
             title=post.title or "",
             body=comment.body,
-            url=reverse("conversations:post", args=[post.pk]) + f"#comment-{comment.pk}",
+            url=object_url("conversations:post", post.pk) + f"#comment-{comment.pk}",
             created_at=comment.created_at,
             community_id=post.community_id,
             author_id=comment.author_id,
             lang=_lang(comment.body, comment.author),
+        )
+    ]
+
+
+COMMENT_VALUES = ("id", "body", "created_at", "author_id", "post_id", "post__title")
+COMMENT_VALUES += ("post__community_id", "author__language")
+
+
+def comment_from_values(v: dict) -> list[DocData]:
+    # The bulk twin of build_comment (the queryset already excludes deleted comments).
+    return [
+        DocData(
+            title=v["post__title"] or "",
+            body=v["body"],
+            url=object_url("conversations:post", v["post_id"]) + f"#comment-{v['id']}",
+            created_at=v["created_at"],
+            community_id=v["post__community_id"],
+            author_id=v["author_id"],
+            lang=detect_language(v["body"], v["author__language"] or ""),
         )
     ]
 
@@ -183,12 +245,40 @@ def hashtag_visible(viewer) -> Q:
     return Q(doc_type="hashtag") & Q(Exists(used))
 
 
+# What the builders read (a reindex loads millions of rows: no other column is fetched).
+POST_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "body",
+    "deleted_at",
+    "created_at",
+    "community",
+    "author",
+    "author__id",
+    "author__language",
+)
+COMMENT_FIELDS = (
+    "id",
+    "body",
+    "deleted_at",
+    "created_at",
+    "author",
+    "post",
+    "post__id",
+    "post__title",
+    "post__community",
+    "author__id",
+    "author__language",
+)
+
 register(
     DocType(
         name="person",
         model=Profile,
         build=build_person,
         visible=person_visible,
+        prefilter=person_prefilter,
         queryset=lambda: Profile.objects.select_related("user").prefetch_related(
             "skill_links__skill", "interest_links__interest"
         ),
@@ -202,9 +292,13 @@ for _kind, _label in (("post", "Posts"), ("article", "Articles")):
             model=Post,
             build=lambda post, k=_kind: _build_post(post, k),
             visible=_post_visible(_kind),
+            prefilter=community_content,
+            bulk_values=POST_VALUES,
+            build_values=lambda v, k=_kind: _post_from_values(v, k),
             queryset=lambda k=_kind: (
                 Post.objects.filter(kind=k, deleted_at__isnull=True)
                 .select_related("author")
+                .only(*POST_FIELDS)
                 .order_by("id")
             ),
             label=_label,
@@ -216,9 +310,13 @@ register(
         model=Comment,
         build=build_comment,
         visible=comment_visible,
+        prefilter=community_content,
+        bulk_values=COMMENT_VALUES,
+        build_values=comment_from_values,
         queryset=lambda: (
             Comment.objects.filter(deleted_at__isnull=True)
             .select_related("post", "author")
+            .only(*COMMENT_FIELDS)
             .order_by("id")
         ),
         label="Comments",

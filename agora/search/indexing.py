@@ -2,7 +2,12 @@
 new or edited object is findable as soon as it is visible, and deletions leave at once.
 
 Moderation hides with bulk updates (no signal): hidden content is filtered out at query time by
-the visibility rules instead, which is also immediate.
+the visibility rules instead (each type's `visible`, applied to the scored candidates), which is
+also immediate.
+
+Public entry points: `index_object(obj)` (one object, every type of its model),
+`index_many(objects)` (bulk, for importers: a few queries per chunk of objects),
+`remove_object(model, pk)`, and `reindex_all(progress)` (the whole index, see reindex.py).
 """
 
 from django.db import transaction
@@ -14,7 +19,7 @@ from agora.communities.models import Community
 from agora.conversations.models import Comment, Hashtag, Post
 from agora.people.models import Profile, ProfileInterest, ProfileSkill
 
-from . import backends, registry
+from . import registry
 from .analysis import terms_text
 from .models import SearchDocument
 
@@ -38,34 +43,52 @@ def index_as(doc_type: registry.DocType, obj) -> None:
         doc = existing.get(data.audience) or SearchDocument(
             doc_type=doc_type.name, object_id=obj.pk, audience=data.audience
         )
-        doc.title_text = (data.title or "")[:300]
-        doc.body_text = (data.body or "")[:BODY_TEXT_CHARS]
-        doc.title_terms = terms_text(data.title or "")
-        doc.body_terms = terms_text(data.body or "")
-        doc.url = data.url[:300]
-        doc.lang = data.lang or ""
-        doc.community_id = data.community_id
-        doc.author_id = data.author_id
-        doc.created_at = data.created_at or doc.created_at or timezone.now()
+        fresh = _document(doc_type, obj.pk, data, default_created=doc.created_at)
+        for name in _FIELDS:
+            setattr(doc, name, getattr(fresh, name))
+        # The SQLite full-text index follows through triggers; PostgreSQL's tsv is generated.
         doc.save()
-        backends.store(doc)
         keep.add(data.audience)
     gone = [d.pk for a, d in existing.items() if a not in keep]
     if gone:
         remove_ids(gone)
 
 
+def index_many(objects, chunk_size: int = 2000) -> int:
+    """Index many objects at once (importers, repairs): for every registered type of each
+    object's model, replace its documents with freshly built ones, in bulk (a few queries per
+    chunk rather than a few per object). Objects may be of several models; pass them with the
+    relations their types' `build` reads already loaded (see each DocType.queryset) to avoid
+    one query per object. Returns the number of documents written."""
+    by_model: dict = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), []).append(obj)
+    written = 0
+    for model, objs in by_model.items():
+        for doc_type in registry.types_for_model(model):
+            for start in range(0, len(objs), chunk_size):
+                chunk = objs[start : start + chunk_size]
+                docs = [
+                    _document(doc_type, obj.pk, data)
+                    for obj in chunk
+                    for data in doc_type.build(obj)
+                ]
+                with transaction.atomic():
+                    SearchDocument.objects.filter(
+                        doc_type=doc_type.name, object_id__in=[o.pk for o in chunk]
+                    ).delete()
+                    SearchDocument.objects.bulk_create(docs, batch_size=500)
+                written += len(docs)
+    return written
+
+
 def remove_ids(ids: list[int]) -> None:
-    backends.remove(ids)
     SearchDocument.objects.filter(pk__in=ids).delete()
 
 
 def remove_object(model, pk) -> None:
     names = [t.name for t in registry.types_for_model(model)]
-    ids = list(
-        SearchDocument.objects.filter(doc_type__in=names, object_id=pk).values_list("pk", flat=True)
-    )
-    remove_ids(ids)
+    SearchDocument.objects.filter(doc_type__in=names, object_id=pk).delete()
 
 
 def _reindex_later(model, pk) -> None:
@@ -121,7 +144,22 @@ def _profile_terms_changed(sender, instance, **kwargs):
         _reindex_later(Profile, instance.profile_id)
 
 
-def _document(doc_type: registry.DocType, obj_pk, data: registry.DocData) -> SearchDocument:
+_FIELDS = (
+    "title_text",
+    "body_text",
+    "title_terms",
+    "body_terms",
+    "url",
+    "lang",
+    "community_id",
+    "author_id",
+    "created_at",
+)
+
+
+def _document(
+    doc_type: registry.DocType, obj_pk, data: registry.DocData, default_created=None
+) -> SearchDocument:
     return SearchDocument(
         doc_type=doc_type.name,
         object_id=obj_pk,
@@ -134,40 +172,12 @@ def _document(doc_type: registry.DocType, obj_pk, data: registry.DocData) -> Sea
         lang=data.lang or "",
         community_id=data.community_id,
         author_id=data.author_id,
-        created_at=data.created_at or timezone.now(),
+        created_at=data.created_at or default_created or timezone.now(),
     )
 
 
-def reindex_all(progress=None, batch_size: int = 1000) -> int:
-    """Rebuild the whole index, type by type, in batches (bulk inserts, one transaction per
-    batch, keyset iteration). `progress(done, total, label)` is called after each batch."""
-    from django.db import connection
+def reindex_all(progress=None, batch_size: int = 2000) -> int:
+    """Rebuild the whole index (see reindex.py)."""
+    from .reindex import reindex_all as rebuild
 
-    with transaction.atomic():
-        backends.clear()
-        SearchDocument.objects.all().delete()
-    types = registry.all_types()
-    total = sum(t.queryset().count() for t in types)
-    done = 0
-    for doc_type in types:
-        qs = doc_type.queryset().order_by("pk")
-        last_pk = None
-        while True:
-            batch_qs = qs if last_pk is None else qs.filter(pk__gt=last_pk)
-            batch = list(batch_qs[:batch_size])
-            if not batch:
-                break
-            docs = [
-                _document(doc_type, obj.pk, data) for obj in batch for data in doc_type.build(obj)
-            ]
-            with transaction.atomic():
-                created = SearchDocument.objects.bulk_create(docs, batch_size=500)
-                backends.store_many(created)
-            last_pk = batch[-1].pk
-            done += len(batch)
-            if progress:
-                progress(done, total, doc_type.name)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cur:
-            cur.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-    return done
+    return rebuild(progress=progress, batch_size=batch_size)

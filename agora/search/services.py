@@ -1,9 +1,17 @@
-"""Search: parse safely, rank a bounded candidate set in the engine (restricted in SQL to what
-the viewer may see and to the filters), re-rank in Python (recency, quoted phrases), page.
+"""Search: parse safely, let the engine score a bounded set of candidates (the newest matches
+passing the filters and each type's cheap prefilter, see backends), keep those the viewer may
+see (each type's `visible` rule, one query over the candidates), re-rank in Python (recency,
+quoted phrases), page.
+
+Counts only count candidates the viewer was checked to see: candidates are checked best first,
+VERIFY_CHUNK at a time, until the requested page is full. When the engine's bound was reached or
+unchecked candidates remain (`count_capped`), the count is a lower bound ("100+"), never an
+estimate that could include hidden documents.
 
 Pagination: the cursor is an opaque offset into the re-ranked candidate list. That is acceptable
 here (unlike keyset pagination elsewhere) because the candidate set is capped at
-backends.CANDIDATES and re-ranked deterministically (score, then id) on every request.
+backends.CANDIDATES (+ TITLE_CANDIDATES) and re-ranked deterministically (score, then id) on
+every request.
 """
 
 import base64
@@ -20,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from agora.core.errors import Invalid
 from agora.core.pagination import clamp_limit
 
-from . import backends, registry
+from . import backends, registry, scoring
 from .analysis import WORD_RE, ParsedQuery, stems, words
 from .models import SearchDocument
 
@@ -30,6 +38,10 @@ RECENCY_HALF_DAYS = 180
 PHRASE_BOOST = 1.5
 PHRASE_CHECKED = 200  # the phrase is looked for in the engine's best candidates only
 OR_FALLBACK_BELOW = 10  # fewer "all words" matches than this: add "any word" matches after
+COORDINATION_POWER = 2
+# Candidates are checked against the visibility rules in chunks, best first, until the page is
+# full: a count is exact when every candidate was checked, else a lower bound ("100+").
+VERIFY_CHUNK = 100
 
 
 @dataclass
@@ -58,6 +70,7 @@ class Results:
     items: list[Hit]
     next_cursor: str | None
     count: int  # matches the viewer may see (within the ranked candidate cap)
+    count_capped: bool = False  # more documents match: `count` is a lower bound
 
 
 def type_names() -> list[str]:
@@ -86,19 +99,49 @@ def _encode_cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _filters_q(viewer, filters: Filters) -> Q:
-    from agora.communities.visibility import listed_communities
-    from agora.people.visibility import visible_profiles
+class Plan:
+    """`columns`: cheap filters and prefilters on SearchDocument's own columns, for the engine.
+    `visible(types)`: the authoritative visibility rules of those types, built only for the
+    types the candidates actually have (building all of them costs more than using them)."""
 
+    def __init__(self, viewer, columns: Q):
+        self.viewer = viewer
+        self.columns = columns
+        self._visible: dict[str, Q] = {}
+
+    def visible(self, names) -> Q:
+        q = Q(pk__in=[])
+        for name in sorted(names):
+            if name not in self._visible:
+                self._visible[name] = registry.get(name).visible(self.viewer)
+            q |= self._visible[name]
+        return q
+
+
+def _plan(viewer, filters: Filters, prefilters: bool = True) -> Plan:
     names = type_names()
     wanted = filters.types or names
     unknown = [t for t in wanted if t not in names]
     if unknown:
         raise _bad("type", _("Unknown type: %(t)s") % {"t": ", ".join(unknown)[:100]})
-    visible = Q(pk__in=[])
+    scope = registry.ViewerScope(viewer)
+    # Types sharing a prefilter share one condition (one list of community ids, not six).
+    by_prefilter: dict = {}
     for name in wanted:
-        visible |= registry.get(name).visible(viewer)
-    q = visible
+        prefilter = registry.get(name).prefilter if prefilters else None
+        by_prefilter.setdefault(prefilter, []).append(name)
+    columns = Q(pk__in=[])
+    for prefilter, group in by_prefilter.items():
+        of_types = Q(doc_type__in=group) if len(group) > 1 else Q(doc_type=group[0])
+        columns |= of_types & prefilter(scope) if prefilter is not None else of_types
+    return Plan(viewer, columns & _filters_q(viewer, filters))
+
+
+def _filters_q(viewer, filters: Filters) -> Q:
+    from agora.communities.visibility import listed_communities
+    from agora.people.visibility import visible_profiles
+
+    q = Q()
     if filters.community:
         community = (
             listed_communities(viewer).filter(slug=filters.community).first()
@@ -139,45 +182,115 @@ def _aware(value):
     return value
 
 
-def _ranked(viewer, query: ParsedQuery, filters: Filters) -> list[tuple[int, float]]:
-    allowed = SearchDocument.objects.filter(_filters_q(viewer, filters))
-    rows = backends.rank(query, allowed, "and")
+def _visible_rows(rows, plan: Plan):
+    """rows: tuples whose first item is a document id and last its type."""
+    if not rows:
+        return []
+    ok = set(
+        SearchDocument.objects.filter(pk__in=[r[0] for r in rows])
+        .filter(plan.visible({r[-1] for r in rows}))
+        .values_list("id", flat=True)
+    )
+    return [r for r in rows if r[0] in ok]
+
+
+def _visible_prefix(ranked, plan: Plan, wanted: int):
+    """The viewer-visible candidates, best first, checked a chunk at a time until `wanted`
+    are found: (visible rows, whether every candidate was checked)."""
+    visible: list[tuple[int, float, str]] = []
+    pos = 0
+    while pos < len(ranked) and len(visible) < wanted:
+        chunk = ranked[pos : pos + VERIFY_CHUNK]
+        pos += len(chunk)
+        visible += _visible_rows(chunk, plan)
+    return visible, pos >= len(ranked)
+
+
+def _any_word_candidates(query: ParsedQuery, allowed, seen: set):
+    """Candidates holding any of the words, within backends.OR_CANDIDATES: each word's newest
+    matches in turn, rarest word first, so the words that weigh most in the score (and name
+    the subject) are fully covered and the commonest are the ones cut; then, if cut, the newest
+    any-word title matches."""
+    df = scoring.frequencies(query)
+    by_rarity = sorted(query.groups, key=lambda g: max(df.get(t, 0) for t in g))
+    rows: dict[int, tuple] = {}
+    capped = False
+    for group in by_rarity:
+        budget = backends.OR_CANDIDATES - len(rows)
+        if budget <= 0:
+            capped = True
+            break
+        part = backends.rank(
+            query.only([group]), allowed, "and", bound=budget, titles=False, frequencies=df
+        )
+        for row in part.rows:
+            if row[0] not in seen:
+                rows.setdefault(row[0], row)
+        capped = capped or part.capped
+    if capped:
+        titled = backends.rank(query, allowed, "or", bound=0, frequencies=df)
+        for row in titled.rows:
+            if row[0] not in seen:
+                rows.setdefault(row[0], row)
+    return list(rows.values()), capped
+
+
+def _order(row):
+    # Scores rounded so that float noise never decides; ties break by id.
+    return (-float(f"{row[1]:.7g}"), row[0])
+
+
+def _ranked(plan: Plan, query: ParsedQuery) -> tuple[list[tuple[int, float, str]], bool]:
+    allowed = SearchDocument.objects.filter(plan.columns)
+    frequencies = scoring.frequencies(query) if backends.vendor() == "postgresql" else None
+    found = backends.rank(query, allowed, "and", frequencies=frequencies)
+    capped = found.capped
+    rows = [(r.id, r.score, r.created_at, r.doc_type) for r in scoring.score(query, found.rows)]
+    if len(query.groups) > 1 and len(rows) < VERIFY_CHUNK:
+        rows = _visible_rows(rows, plan)
     if len(rows) < OR_FALLBACK_BELOW and len(query.groups) > 1:
         # Few documents have every word: "any word" matches follow, always after "all words"
-        # ones (on the Stack Exchange bench this beats one merged any-word ranking).
+        # ones (on the Stack Exchange bench this beats one merged any-word ranking), scored
+        # times a power of the share of the query's words they hold, so three words of four
+        # beat one word repeated.
         seen = {r[0] for r in rows}
-        extra = [r for r in backends.rank(query, allowed, "or") if r[0] not in seen]
+        any_rows, any_capped = _any_word_candidates(query, allowed, seen)
+        extra = [
+            (r.id, r.score * r.held**COORDINATION_POWER, r.created_at, r.doc_type)
+            for r in scoring.score(query, any_rows)
+        ]
+        capped = capped or any_capped
         floor = min((r[1] for r in rows), default=0.0)
         top = max((r[1] for r in extra), default=0.0)
         shift = (top - floor) + 1.0 if rows and extra else 0.0
-        rows = [(i, s + shift, c) for i, s, c in rows] + extra
+        rows = [(i, s + shift, c, t) for i, s, c, t in rows] + extra
     now = timezone.now()
     scored = []
-    for doc_id, score, created_at in rows:
+    for doc_id, score, created_at, doc_type in rows:
         created_at = _aware(created_at)
         score = float(score or 0.0)
         if created_at is not None:
             # Whole days: the order must not change between two page requests.
             age_days = max((now - created_at).days, 0)
             score *= 1 + RECENCY_WEIGHT / (1 + age_days / RECENCY_HALF_DAYS)
-        scored.append((doc_id, score))
+        scored.append((doc_id, score, doc_type))
+    scored.sort(key=_order)
     if query.phrases and scored:
         texts = {
             i: f"{t} {b}"
             for i, t, b in SearchDocument.objects.filter(
-                pk__in=[i for i, _ in scored[:PHRASE_CHECKED]]
+                pk__in=[r[0] for r in scored[:PHRASE_CHECKED]]
             ).values_list("id", "title_text", "body_text")
         }
         boosted = []
-        for doc_id, score in scored:
-            folded = " " + " ".join(words(texts.get(doc_id, ""))) + " "
-            if all(f" {p} " in folded for p in query.phrases):
-                score *= PHRASE_BOOST
-            boosted.append((doc_id, score))
-        scored = boosted
-    # Scores rounded (engines compute in float4/float8) so ties break the same way: by id.
-    scored.sort(key=lambda r: (-float(f"{r[1]:.7g}"), r[0]))
-    return scored
+        for doc_id, score, doc_type in scored:
+            if doc_id in texts:
+                folded = " " + " ".join(words(texts[doc_id])) + " "
+                if all(f" {p} " in folded for p in query.phrases):
+                    score *= PHRASE_BOOST
+            boosted.append((doc_id, score, doc_type))
+        scored = sorted(boosted, key=_order)
+    return scored, capped
 
 
 def highlight(text: str, stem_set: set[str], limit: int = SNIPPET_CHARS) -> str:
@@ -218,15 +331,17 @@ def search(viewer, q: str | None, filters: Filters | None = None, cursor=None, l
     offset = _decode_cursor(cursor)
     query = ParsedQuery(q)
     # Filters are checked even for an empty query, so a bad one is reported consistently.
-    _filters_q(viewer, filters)
-    if query.empty or viewer is None or not viewer.is_authenticated:
+    searching = not query.empty and viewer is not None and viewer.is_authenticated
+    plan = _plan(viewer, filters, prefilters=searching)
+    if not searching:
         return Results(items=[], next_cursor=None, count=0)
-    ranked = _ranked(viewer, query, filters)
-    page = ranked[offset : offset + limit]
-    docs = SearchDocument.objects.in_bulk([i for i, _ in page])
+    ranked, capped = _ranked(plan, query)
+    visible, exhausted = _visible_prefix(ranked, plan, offset + limit + 1)
+    page = visible[offset : offset + limit]
+    docs = SearchDocument.objects.defer("title_terms", "body_terms").in_bulk([r[0] for r in page])
     stem_set = query.stem_set
     items = []
-    for doc_id, score in page:
+    for doc_id, score, _type in page:
         doc = docs.get(doc_id)
         if doc is None:
             continue
@@ -243,8 +358,13 @@ def search(viewer, q: str | None, filters: Filters | None = None, cursor=None, l
                 lang=doc.lang,
             )
         )
-    next_cursor = _encode_cursor(offset + limit) if offset + limit < len(ranked) else None
-    return Results(items=items, next_cursor=next_cursor, count=len(ranked))
+    next_cursor = _encode_cursor(offset + limit) if offset + limit < len(visible) else None
+    return Results(
+        items=items,
+        next_cursor=next_cursor,
+        count=len(visible),
+        count_capped=capped or not exhausted,
+    )
 
 
 def suggest(viewer, q: str, limit: int = 8) -> list[Hit]:
