@@ -107,7 +107,10 @@ def unaccept(actor, answer_id: int) -> Answer:
     answer = access_answer(actor, answer_id)
     if not can_accept(actor, answer.question):
         raise Forbidden(_("Only the person who asked can accept an answer."))
-    Question.objects.filter(pk=answer.question_id, accepted_answer=answer).update(
-        accepted_answer=None
-    )
+    with transaction.atomic():
+        locked = Question.objects.select_for_update().filter(pk=answer.question_id).first()
+        if locked is not None and locked.accepted_answer_id == answer.pk:
+            # save(), not update(): the expert finder's receiver must see the credit go.
+            locked.accepted_answer = None
+            locked.save(update_fields=["accepted_answer"])
     return answer

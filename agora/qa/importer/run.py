@@ -97,6 +97,11 @@ def import_dump(
             ),
             progress=(lambda done, total: progress("search", done, total)) if progress else None,
         )
+    # Bulk inserts send no signals: bring the expert finder's evidence up to date now rather
+    # than on the first "who can help?" query after a large import.
+    from agora.experts.index import catch_up
+
+    catch_up()
     summary.seconds = time.perf_counter() - started
     return summary
 
