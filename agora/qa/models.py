@@ -9,7 +9,7 @@ questions have; answers, their comments and votes live here.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Question(models.Model):
@@ -75,7 +75,7 @@ class Answer(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
     )
-    body = models.TextField(_("answer"), max_length=50_000)
+    body = models.TextField(pgettext_lazy("form field", "answer"), max_length=50_000)
     body_html = models.TextField(editable=False)
     score = models.IntegerField(default=0)
     comment_count = models.PositiveIntegerField(default=0)
