@@ -188,9 +188,7 @@ def for_user(user, cursor=None, limit=None, unread_only=False) -> Page:
     qs = Notification.objects.filter(recipient=user).filter(_visible_q(user))
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
-    qs = qs.select_related(
-        "actor__profile", "post", "comment", "community", "answer", "help_item"
-    )
+    qs = qs.select_related("actor__profile", "post", "comment", "community", "answer", "help_item")
     return paginate(qs, ["-updated_at", "-id"], cursor, limit)
 
 

@@ -1,6 +1,5 @@
 """Switching the interface language from the header, remembered in the account."""
 
-
 import pytest
 from playwright.sync_api import expect
 
