@@ -30,7 +30,7 @@ def test_request_answered_and_closed_with_thanks(page, login, new_context):
     bob_page.get_by_label("A word for the author (optional)").fill("I have a van")
     bob_page.get_by_role("button", name="I can help").click()
     expect(bob_page.get_by_role("heading", name="You offered to help")).to_be_visible()
-    assert Notification.objects.filter(recipient=alice, kind="help_match").exists()
+    assert Notification.objects.filter(recipient=alice, kind="help_response").exists()
 
     page.reload()
     page.wait_for_function("window.htmx !== undefined")
