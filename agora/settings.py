@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "agora.core.middleware.ServiceErrorsAsHttp",
 ]
 
 ROOT_URLCONF = "agora.urls"

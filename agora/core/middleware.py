@@ -22,3 +22,27 @@ class RejectNulBytes:
                 return HttpResponse(json.dumps(body), status=400, content_type="application/json")
             return HttpResponseBadRequest(message)
         return self.get_response(request)
+
+
+class ServiceErrorsAsHttp:
+    """Services raise NotFound and Forbidden; a web page answers them with the 404 and 403
+    pages. Mapping them once here spares every view its own try/except pair. (The API maps
+    them itself, to JSON, before any middleware sees them.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from agora.core.errors import Forbidden, NotFound
+
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception)) from exception
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied(str(exception)) from exception
+        return None

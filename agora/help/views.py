@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -192,10 +191,6 @@ def edit_item(request, item_id):
                 changes["availability"] = data.get("availability") or ""
             try:
                 services.edit_item(request.user, item.pk, changes)
-            except NotFound:
-                raise Http404 from None
-            except Forbidden:
-                raise PermissionDenied from None
             except Invalid as error:
                 add_form_errors(form, error)
             else:
@@ -219,8 +214,6 @@ def _act(request, item_id, action, success: str, *, form_name=None, form=None):
     error = None
     try:
         action()
-    except NotFound:
-        raise Http404 from None
     except (Forbidden, Invalid, Conflict) as exc:
         error = exc
     if error is None and not is_htmx(request):
@@ -301,12 +294,7 @@ def thank(request, item_id):
 @require_POST
 def hide(request, item_id):
     hidden = request.POST.get("action") != "restore"
-    try:
-        services.set_hidden(request.user, item_id, hidden)
-    except NotFound:
-        raise Http404 from None
-    except Forbidden:
-        raise PermissionDenied from None
+    services.set_hidden(request.user, item_id, hidden)
     if hidden:
         messages.success(request, _("It is hidden from everyone."))
         return redirect("help:list")

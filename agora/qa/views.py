@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -201,10 +200,6 @@ def edit_question(request, question_id):
                     body=data["body"],
                     tags=data.get("tags") or "",
                 )
-            except NotFound:
-                raise Http404 from None
-            except Forbidden:
-                raise PermissionDenied from None
             except Invalid as error:
                 add_form_errors(form, error)
             else:
@@ -279,8 +274,6 @@ def vote(request, question_id=None, answer_id=None):
         now, score = votes.vote(
             request.user, direction, question_id=question_id, answer_id=answer_id
         )
-    except NotFound:
-        raise Http404 from None
     except (Forbidden, Invalid) as error:
         if is_htmx(request):
             return render(
@@ -317,10 +310,7 @@ def _vote_context(request, question_id, answer_id, message=None) -> dict:
 
 def _target_url(request, question_id, answer_id) -> str:
     if answer_id is not None:
-        try:
-            answer = services.access_answer(request.user, answer_id)
-        except NotFound:
-            raise Http404 from None
+        answer = services.access_answer(request.user, answer_id)
         return reverse("qa:detail", args=[answer.question_id]) + f"#answer-{answer_id}"
     return reverse("qa:detail", args=[question_id])
 
@@ -333,8 +323,6 @@ def accept(request, answer_id):
             answer = votes.unaccept(request.user, answer_id)
         else:
             answer = votes.accept(request.user, answer_id)
-    except NotFound:
-        raise Http404 from None
     except Forbidden as error:
         messages.error(request, error.message)
         return redirect(_target_url(request, None, answer_id))
@@ -355,8 +343,6 @@ def add_answer(request, question_id):
     if form.is_valid():
         try:
             answer = services.answer_question(request.user, question.pk, form.cleaned_data["body"])
-        except NotFound:
-            raise Http404 from None
         except (Forbidden, Invalid, Conflict) as error:
             add_form_errors(form, error)
         else:
@@ -397,10 +383,7 @@ def answer_history(request, answer_id):
 @require_POST
 def delete_answer(request, answer_id):
     answer = or_404(services.access_answer, request.user, answer_id)
-    try:
-        services.delete_answer(request.user, answer.pk)
-    except Forbidden:
-        raise PermissionDenied from None
+    services.delete_answer(request.user, answer.pk)
     messages.success(request, _("The answer was deleted."))
     return redirect("qa:detail", answer.question_id)
 
@@ -427,10 +410,7 @@ def comment_answer(request, answer_id):
 @require_POST
 def delete_answer_comment(request, comment_id):
     comment = or_404(services.access_answer_comment, request.user, comment_id)
-    try:
-        services.delete_answer_comment(request.user, comment.pk)
-    except Forbidden:
-        raise PermissionDenied from None
+    services.delete_answer_comment(request.user, comment.pk)
     messages.success(request, _("The comment was deleted."))
     url = reverse("qa:detail", args=[comment.answer.question_id])
     return redirect(f"{url}#answer-{comment.answer_id}")
@@ -450,8 +430,6 @@ def close_duplicate(request, question_id):
         return redirect("qa:detail", question_id)
     try:
         services.close_as_duplicate(request.user, question_id, form.cleaned_data["duplicate_of"])
-    except NotFound:
-        raise Http404 from None
     except (Forbidden, Invalid) as error:
         problems = [p for ps in error.fields.values() for p in ps] or [error.message]
         for problem in problems:
@@ -466,8 +444,6 @@ def close_duplicate(request, question_id):
 def reopen(request, question_id):
     try:
         services.reopen(request.user, question_id)
-    except NotFound:
-        raise Http404 from None
     except Forbidden as error:
         messages.error(request, error.message)
     else:
