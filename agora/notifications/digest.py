@@ -87,6 +87,7 @@ def describe(n: Notification) -> str:
         Kind.JOIN_APPROVED: _("%(who)s approved your request to join %(community)s"),
         Kind.ANSWER: _("%(who)s answered your question"),
         Kind.ACCEPTED: _("%(who)s accepted your answer"),
+        Kind.ANSWER_COMMENT: _("%(who)s commented on your answer"),
         Kind.EXPERT_ASKED: _("%(who)s asked a question you might know the answer to"),
         Kind.HELP_MATCH: _("%(who)s posted something that matches what you know or need"),
         Kind.HELP_RESPONSE: _("%(who)s answered your request or offer of help"),
@@ -112,6 +113,9 @@ def _url(n: Notification) -> str | None:
         return _absolute("help:detail", n.help_item_id)
     if n.kind == Kind.SKILL_SUGGESTION:
         return site_url() + reverse("experts:skill_suggestions")
+    if n.answer_id and n.post_id:  # answers live on their question's page
+        url = _absolute("qa:detail", n.post_id)
+        return f"{url}#answer-{n.answer_id}" if url else None
     if n.post_id:
         return _absolute("conversations:post", n.post_id)
     if n.kind == Kind.FOLLOW and n.actor is not None:

@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     JOIN_APPROVED = "join_approved", _("Approved requests to join")
     ANSWER = "answer", _("Answers to your questions")
     ACCEPTED = "accepted", _("Your answers being accepted")
+    ANSWER_COMMENT = "answer_comment", _("Comments on your answers")
     EXPERT_ASKED = "expert_asked", _("Questions you might be able to answer")
     HELP_MATCH = "help_match", _("Requests and offers of help that match you")
     HELP_RESPONSE = "help_response", _("People answering your requests and offers of help")

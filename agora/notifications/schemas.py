@@ -45,6 +45,7 @@ _VERBS = {
     Kind.JOIN_APPROVED: lambda: _("approved your request to join"),
     Kind.ANSWER: lambda: _("answered your question"),
     Kind.ACCEPTED: lambda: _("accepted your answer"),
+    Kind.ANSWER_COMMENT: lambda: _("commented on your answer"),
     Kind.EXPERT_ASKED: lambda: _("asked a question you might know the answer to"),
     Kind.HELP_MATCH: lambda: _("posted something that matches what you know or need"),
     Kind.HELP_RESPONSE: lambda: _("answered your request or offer of help"),
@@ -124,6 +125,7 @@ class PreferencesIn(StrictInput):
     join_approved: PreferenceIn | None = None
     answer: PreferenceIn | None = None
     accepted: PreferenceIn | None = None
+    answer_comment: PreferenceIn | None = None
     expert_asked: PreferenceIn | None = None
     help_match: PreferenceIn | None = None
     help_response: PreferenceIn | None = None

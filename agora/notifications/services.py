@@ -81,6 +81,8 @@ def _group_key(kind, actor, post, comment, community, answer=None, help_item=Non
         return f"join_request:{community.pk}"
     if kind == Kind.ANSWER:
         return f"answer:p{post.pk}"
+    if kind == Kind.ANSWER_COMMENT:
+        return f"answer_comment:a{answer.pk}"
     if help_item is not None:
         return f"{kind}:h{help_item.pk}"
     if answer is not None:

@@ -20,15 +20,16 @@ CHANGED = "notifications-changed"  # htmx event: the badge refreshes itself
 
 
 def target_url(n: Notification) -> str:
-    """Where a notification leads: the comment, the post, the community, the follower."""
+    """Where a notification leads: the answer, the comment, the post, the community, the
+    follower."""
     if n.help_item_id:
         return reverse("help:detail", args=[n.help_item_id])
     if n.kind == Kind.SKILL_SUGGESTION:
         return reverse("experts:skill_suggestions")
+    if n.answer_id and n.post_id:  # answers live on their question's page
+        return reverse("qa:detail", args=[n.post_id]) + f"#answer-{n.answer_id}"
     if n.post_id:
         url = reverse("conversations:post", args=[n.post_id])
-        if n.answer_id:
-            return f"{url}#answer-{n.answer_id}"
         return f"{url}#comment-{n.comment_id}" if n.comment_id else url
     if n.kind == Kind.FOLLOW:
         return reverse("people:followers", args=[n.recipient.username])

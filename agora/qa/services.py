@@ -331,7 +331,7 @@ def comment_on_answer(actor, answer_id: int, body: str) -> AnswerComment:
             answer=answer, author=actor, body=body, body_html=render_markdown(body)
         )
         Answer.objects.filter(pk=answer.pk).update(comment_count=F("comment_count") + 1)
-        _notify(Kind.COMMENT, answer.author, actor, post=post, answer=answer)
+        _notify(Kind.ANSWER_COMMENT, answer.author, actor, post=post, answer=answer)
     return comment
 
 
