@@ -324,6 +324,19 @@ def _audience_usernames(post: Post, names: list[str]) -> dict[str, object]:
     return found
 
 
+def mentioned_readers(post: Post, body: str) -> dict[str, object]:
+    """The people `body` @mentions (the first MAX_MENTIONS names, outside code) who exist and
+    may read `post`, by username: only they are linked and told. For text that is read under
+    a post without being one of its comments (an answer to a question)."""
+    return _audience_usernames(post, parsing.mentions(body)[:MAX_MENTIONS])
+
+
+def render_with_mentions(body: str, mentioned) -> str:
+    """The HTML of `body` with the `mentioned` usernames and the #hashtags linked, as posts
+    and comments show them."""
+    return render_markdown(parsing.link_entities(body, set(mentioned)))
+
+
 def _index_text(post: Post, *, notify_new_mentions: bool, actor, new: bool = False) -> None:
     """Mentions, hashtags, references and the rendered HTML, from the current text.
 

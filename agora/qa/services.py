@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from agora.communities.models import Community, Membership
 from agora.communities.visibility import can_moderate, membership_of
 from agora.conversations import hashtags as hashtag_service
+from agora.conversations import parsing
 from agora.conversations import services as posts
 from agora.conversations.models import Post, PostHashtag
 from agora.conversations.visibility import posts_visible_q
@@ -264,9 +265,15 @@ def answer_question(actor, question_id: int, body: str) -> Answer:
         raise Conflict(_("This question is closed: it takes no new answers."))
     _check_body(body, MAX_ANSWER)
     now = timezone.now()
+    # @mentions as in posts and comments: only people who may read the question are linked
+    # and told.
+    mentioned = posts.mentioned_readers(question.post, body)
     with transaction.atomic():
         answer = Answer.objects.create(
-            question=question, author=actor, body=body, body_html=render_markdown(body)
+            question=question,
+            author=actor,
+            body=body,
+            body_html=posts.render_with_mentions(body, mentioned),
         )
         Question.objects.filter(pk=question.pk).update(
             answer_count=F("answer_count") + 1, last_activity_at=now
@@ -275,7 +282,15 @@ def answer_question(actor, question_id: int, body: str) -> Answer:
         ExpertRequest.objects.filter(
             question=question, expert=actor, answered_at__isnull=True
         ).update(answered_at=now)
-        _notify(Kind.ANSWER, question.post.author, actor, post=question.post, answer=answer)
+        # One notification per person, as for a comment: a mentioned asker hears of the
+        # mention, not of the answer as well.
+        told = {actor.pk}
+        for user in mentioned.values():
+            if user.pk not in told:
+                _notify(Kind.MENTION, user, actor, post=question.post, answer=answer)
+                told.add(user.pk)
+        if question.post.author_id not in told:
+            _notify(Kind.ANSWER, question.post.author, actor, post=question.post, answer=answer)
     return answer
 
 
@@ -284,12 +299,19 @@ def edit_answer(actor, answer_id: int, body: str) -> Answer:
     if answer.author_id != actor.pk:
         raise Forbidden(_("Only the author can edit this answer."))
     _check_body(body, MAX_ANSWER)
+    post = answer.question.post
+    mentioned = posts.mentioned_readers(post, body)
+    # Only people the edit newly mentions are told (the earlier text's were, when it was new).
+    already = set(parsing.mentions(answer.body)[: posts.MAX_MENTIONS])
     with transaction.atomic():
         AnswerRevision.objects.create(answer=answer, body=answer.body, edited_by=actor)
-        answer.body, answer.body_html = body, render_markdown(body)
+        answer.body, answer.body_html = body, posts.render_with_mentions(body, mentioned)
         answer.edited_at = timezone.now()
         answer.save(update_fields=["body", "body_html", "edited_at"])
         Question.objects.filter(pk=answer.question_id).update(last_activity_at=answer.edited_at)
+        for username, user in mentioned.items():
+            if username not in already:
+                _notify(Kind.MENTION, user, actor, post=post, answer=answer)
     return answer
 
 
