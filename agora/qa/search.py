@@ -1,6 +1,7 @@
 """Questions and answers in search: a "question" document per question post (title, text and
 tags) and an "answer" document per answer, titled and linked as its question so a hit leads
-to the question page. Visibility is the question post's, re-checked at query time.
+to the question page. Visibility is the question post's, re-checked at query time. An
+edited question title (or a deleted question) rebuilds its answers' documents as well.
 
 Imported by QaConfig.ready(); registering is all it takes for the search page, the API and
 the similar-questions lookup to find them.
@@ -155,3 +156,24 @@ def _answer_saved(sender, instance, raw=False, **kwargs):
 def _answer_deleted(sender, instance, **kwargs):
     pk = instance.pk
     transaction.on_commit(lambda: indexing.remove_object(Answer, pk))
+
+
+# What an answer document takes from its question's post (see build_answer): when one of them
+# changes (an edited title, a deleted question), the answers' documents are rebuilt too.
+_POST_FIELDS_IN_ANSWERS = {"title", "deleted_at", "community", "community_id"}
+
+
+def reindex_answers_of(question_id: int) -> int:
+    """Rebuild the documents of a question's answers (dropped if the question is gone)."""
+    answers = list(_answers().filter(question_id=question_id))
+    return indexing.index_many(answers) if answers else 0
+
+
+@receiver(post_save, sender=Post, dispatch_uid="qa-reindex-answers-of-question")
+def _question_saved(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    if raw or created or instance.kind != Post.Kind.QUESTION:
+        return  # a new question has no answers yet
+    if update_fields is not None and not _POST_FIELDS_IN_ANSWERS & set(update_fields):
+        return  # e.g. the rendered HTML or a pin: nothing the answers show
+    pk = instance.pk
+    transaction.on_commit(lambda: reindex_answers_of(pk))
