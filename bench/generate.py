@@ -575,6 +575,15 @@ class Generator:
         self.n_follows = rows.load(self.db, gen())
         self.db.rebuild_indexes(rows.table)
         self.db.reset_sequence(rows.table)
+        # The profiles' follow counts (kept by the services in the product); everyone
+        # generated is active.
+        self.db.execute(
+            "UPDATE people_profile SET "
+            "follower_count = (SELECT count(*) FROM people_follow f "
+            "WHERE f.followee_id = people_profile.user_id), "
+            "following_count = (SELECT count(*) FROM people_follow f "
+            "WHERE f.follower_id = people_profile.user_id)"
+        )
         self.phase("follows", started)
 
     # communities --------------------------------------------------------------------------------
@@ -1138,6 +1147,11 @@ class Generator:
                 "SELECT count(*) FROM communities_community c WHERE member_count <> "
                 "(SELECT count(*) FROM communities_membership m WHERE m.community_id = c.id "
                 "AND m.state = 'active')"
+            )[0][0]
+            == 0,
+            "follower_count = follows": db.execute(
+                "SELECT count(*) FROM people_profile p WHERE follower_count <> "
+                "(SELECT count(*) FROM people_follow f WHERE f.followee_id = p.user_id)"
             )[0][0]
             == 0,
             "post with 50 comments": db.execute(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from agora.core import audit
 from agora.core.errors import Forbidden, Invalid, NotFound
+from agora.people.follow_counts import recount_around
 
 from .models import ApiToken, User
 
@@ -122,6 +123,8 @@ def set_active(actor: User, user: User, active: bool, request=None) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
+        # Follower counts are of active people: everyone linked to this person changes.
+        recount_around(user.pk)
         forget_tokens()
         audit.record(
             "account.activated" if active else "account.deactivated",

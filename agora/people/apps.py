@@ -6,3 +6,6 @@ class PeopleConfig(AppConfig):
     name = "agora.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self):
+        from . import receivers  # noqa: F401

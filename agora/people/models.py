@@ -83,6 +83,9 @@ PRIVATE_FIELDS = (
 )
 
 
+COUNTER_FIELDS = ("follower_count", "following_count")
+
+
 class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -144,6 +147,12 @@ class Profile(models.Model):
     goals_visibility = visibility_field(Visibility.EMPLOYEES)
     help_with_visibility = visibility_field()
 
+    # Active people on the other side of the person's follow links, kept by
+    # services.follow/unfollow and recounted when someone is (de)activated or deleted: the
+    # live COUNT over a celebrity's 7,000 followers was most of a profile page's time.
+    follower_count = models.PositiveIntegerField(default=0, editable=False)
+    following_count = models.PositiveIntegerField(default=0, editable=False)
+
     skills = models.ManyToManyField(Skill, through="ProfileSkill", related_name="profiles")
     interests = models.ManyToManyField(Interest, through="ProfileInterest", related_name="profiles")
     created_at = models.DateTimeField(default=timezone.now)
@@ -163,6 +172,14 @@ class Profile(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_key = fold(self.display_name)[:120]
+        if not self._state.adding and not kwargs.get("update_fields") and len(args) < 4:
+            # Saving a profile never writes the follow counts back: another request may have
+            # changed them since this instance was read (they move with F() updates only).
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in COUNTER_FIELDS
+            ]
         super().save(*args, **kwargs)
 
 

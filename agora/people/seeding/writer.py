@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from agora.core.markdown import render_markdown
 
+from .. import follow_counts
 from ..demo import COMMUNITY_MANAGERS_GROUP, DEMO_PASSWORD
 from ..models import Department, Follow, Interest, Profile, ProfileInterest, ProfileSkill, Skill
 from ..text import fold
@@ -111,6 +112,8 @@ def write_company(plan: CompanyPlan) -> None:
         ),
         batch_size=BATCH_SIZE,
     )
+    # bulk_create skips the services that keep the profiles' follow counts.
+    follow_counts.recount(user_ids.values())
     # Demo logins must work at once, whatever AGORA_EMAIL_VERIFICATION says.
     EmailAddress.objects.bulk_create(
         (
