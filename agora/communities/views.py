@@ -1,4 +1,5 @@
-"""Web pages for communities. Thin: parse the request, call the services, render.
+"""Web pages for communities. Thin: parse the request, call the services, render (a NotFound
+or Forbidden a view lets through is the 404 or 403 page, see agora.core.middleware).
 
 A community the viewer may not know about (secret, not a member) is a 404 everywhere, exactly
 like one that doesn't exist; a listed community whose content they may not read shows its
@@ -103,8 +104,6 @@ def create(request):
     if request.method == "POST" and form.is_valid():
         try:
             community = services.create_community(request.user, **form.cleaned_data)
-        except Forbidden:
-            raise PermissionDenied from None
         except Invalid as error:
             add_form_errors(form, error)
         else:
@@ -159,8 +158,6 @@ def members(request, slug):
     context = _state(request, community)
     try:
         page = services.members(request.user, community, cursor=request.GET.get("cursor"))
-    except Forbidden:
-        raise PermissionDenied from None
     except Invalid:
         page = services.members(request.user, community)
     context["page"] = page
@@ -178,8 +175,6 @@ def join(request, slug):
     community = _community_or_404(request, slug)
     try:
         membership = services.join(request.user, community)
-    except NotFound:
-        raise Http404 from None
     except (Forbidden, Invalid) as error:
         _message_for(request, error)
     else:
@@ -257,8 +252,6 @@ def decide(request, slug, username):
         services.decide_request(request.user, community, username, approve)
     except NotFound:
         messages.error(request, _("This request no longer exists."))
-    except Forbidden:
-        raise PermissionDenied from None
     else:
         messages.success(
             request, _("The request is approved.") if approve else _("The request is refused.")
@@ -356,8 +349,6 @@ def edit(request, slug):
                     messages.success(request, _("The cover image is updated."))
                 else:
                     cover_form.add_error("cover", _("Choose an image first."))
-            except Forbidden:
-                raise PermissionDenied from None
             except Invalid as error:
                 add_form_errors(cover_form, error)
             if not cover_form.errors:
@@ -367,8 +358,6 @@ def edit(request, slug):
         if form.is_valid():
             try:
                 services.update_community(request.user, community, form.cleaned_data)
-            except Forbidden:
-                raise PermissionDenied from None
             except Invalid as error:
                 add_form_errors(form, error)
             else:

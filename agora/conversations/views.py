@@ -1,6 +1,7 @@
 """Web pages for posts, articles, comments, reactions and feeds. Thin: parse the request, call
 the services, render. NotFound is a 404 (never say whether something exists), Forbidden a 403
-page or a message next to the action, Invalid errors next to the form fields."""
+page or a message next to the action, Invalid errors next to the form fields. A NotFound or
+Forbidden a view lets through becomes the 404 or 403 page in agora.core.middleware."""
 
 import re
 from urllib.parse import urlencode
@@ -343,10 +344,6 @@ def edit_post(request, post_id):
                     body=form.cleaned_data["body"],
                     title=form.cleaned_data.get("title"),
                 )
-            except NotFound:
-                raise Http404 from None
-            except Forbidden:
-                raise PermissionDenied from None
             except Invalid as error:
                 add_form_errors(form, error)
             else:
@@ -361,12 +358,7 @@ def edit_post(request, post_id):
 @require_POST
 def delete_post(request, post_id):
     post = or_404(services.access_post, request.user, post_id)
-    try:
-        services.delete_post(request.user, post.pk)
-    except NotFound:
-        raise Http404 from None
-    except Forbidden:
-        raise PermissionDenied from None
+    services.delete_post(request.user, post.pk)
     messages.success(request, _("The post was deleted."))
     default = (
         reverse("communities:detail", args=[post.community.slug])
@@ -385,8 +377,6 @@ def pin_post(request, post_id):
     pinned = request.POST.get("action") != "unpin"
     try:
         post = services.set_pinned(request.user, post_id, pinned)
-    except NotFound:
-        raise Http404 from None
     except Forbidden as error:
         messages.error(request, error.message)
         return redirect("conversations:post", post_id)
@@ -424,8 +414,6 @@ def _react(request, *, post_id=None, comment_id=None):
     kind = request.POST.get("kind", "")
     try:
         services.react(request.user, kind, post_id=post_id, comment_id=comment_id)
-    except NotFound:
-        raise Http404 from None
     except (Forbidden, Invalid) as error:
         if not is_htmx(request):
             messages.error(request, error.message)
@@ -527,8 +515,6 @@ def add_comment(request, post_id):
             comment = services.add_comment(
                 request.user, post.pk, form.cleaned_data["body"], form.cleaned_data.get("parent")
             )
-        except NotFound:
-            raise Http404 from None
         except (Invalid, Forbidden) as error:
             add_form_errors(form, error)
     if is_htmx(request):
@@ -556,10 +542,6 @@ def edit_comment(request, comment_id):
         if form.is_valid():
             try:
                 services.edit_comment(request.user, comment.pk, form.cleaned_data["body"])
-            except NotFound:
-                raise Http404 from None
-            except Forbidden:
-                raise PermissionDenied from None
             except Invalid as error:
                 add_form_errors(form, error)
             else:
@@ -575,12 +557,7 @@ def edit_comment(request, comment_id):
 @require_POST
 def delete_comment(request, comment_id):
     comment = or_404(services.access_comment, request.user, comment_id)
-    try:
-        services.delete_comment(request.user, comment.pk)
-    except NotFound:
-        raise Http404 from None
-    except Forbidden:
-        raise PermissionDenied from None
+    services.delete_comment(request.user, comment.pk)
     messages.success(request, _("The comment was deleted."))
     return redirect(reverse("conversations:post", args=[comment.post_id]) + "#comments")
 

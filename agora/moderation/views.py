@@ -59,7 +59,7 @@ def report(request):
             comment_id=_int_or_none(request.GET.get("comment")),
             username=request.GET.get("user", ""),
         )
-    except (NotFound, Invalid):
+    except Invalid:
         raise Http404 from None
     if target.kind == "user":
         default_next = _profile_url(target.obj.username) or reverse("home")
@@ -144,8 +144,6 @@ def queue(request):
         page = services.queue(request.user, filters, request.GET.get("cursor"))
     except Invalid:
         page = services.queue(request.user, filters, None)
-    except Forbidden:
-        raise PermissionDenied from None
     page.items = [_decorate(item) for item in page.items]
     query = request.GET.copy()
     query.pop("cursor", None)
@@ -170,10 +168,8 @@ def _act(request, action, success: str):
         return redirect(back)
     try:
         action(form.cleaned_data.get("note", ""))
-    except NotFound:
-        raise Http404 from None
-    except Forbidden:
-        raise PermissionDenied from None
+    except (NotFound, Forbidden):
+        raise  # the 404 and 403 pages (agora.core.middleware), not a message
     except AgoraError as error:
         messages.error(request, error.message)
     else:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agora.conversations.views import is_htmx, safe_next
-from agora.core.errors import Invalid, NotFound
+from agora.core.errors import Invalid
 
 from . import services
 from .digest import describe
@@ -81,10 +81,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def mark_read(request, notification_id):
-    try:
-        services.mark_read(request.user, notification_id)
-    except NotFound:
-        raise Http404 from None
+    services.mark_read(request.user, notification_id)
     if is_htmx(request):
         n = (
             Notification.objects.filter(recipient=request.user, pk=notification_id)

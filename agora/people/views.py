@@ -198,8 +198,6 @@ def follow(request, username):
             services.unfollow(request.user, username)
         else:
             services.follow(request.user, username)
-    except NotFound:
-        raise Http404 from None
     except (Invalid, Forbidden) as error:
         messages.error(request, error.message)
     if _is_htmx(request):
@@ -243,8 +241,5 @@ def following(request, username):
 
 @login_required
 def org_chart(request, username=None):
-    try:
-        chart = services.org_chart(request.user, username)
-    except NotFound:
-        raise Http404 from None
+    chart = services.org_chart(request.user, username)
     return render(request, "people/org_chart.html", {"chart": chart})
