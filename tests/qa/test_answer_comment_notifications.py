@@ -156,3 +156,18 @@ def test_the_migration_carries_the_comment_preference_over():
     }
     assert stored == {quiet.pk: (False, False), chosen.pk: (False, False)}
     assert default.pk not in stored
+
+
+def test_said_in_french_too(client_for):
+    from django.utils import translation
+
+    ana, bob = employee(), employee()
+    cyd = employee(display_name="Cyd Moreau")
+    a = answer(bob, ask(ana))
+    _comment(cyd, a)
+    note = _answer_comment_notes(bob).get()
+    with translation.override("fr"):
+        assert digest.describe(note) == "Cyd Moreau a commenté votre réponse"
+        assert str(Kind.ANSWER_COMMENT.label) == "Commentaires sur vos réponses"
+    items = client_for(bob, HTTP_ACCEPT_LANGUAGE="fr").get("/api/v1/notifications").json()
+    assert items["items"][0]["text"] == "Cyd Moreau a commenté votre réponse"
