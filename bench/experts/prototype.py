@@ -4,6 +4,7 @@ to compare signals in seconds (the real bench, protocol.py, goes through the imp
 
     .venv/bin/python bench/experts/prototype.py /work/shared/data/stackexchange/*
     .venv/bin/python bench/experts/prototype.py DIR... --fit     # + leave-one-site-out fit
+    .venv/bin/python bench/experts/prototype.py DIR... --oracle  # + what knowing the future buys
 """
 
 from __future__ import annotations
@@ -189,6 +190,17 @@ def fit(sites, keys, rounds=3) -> dict:
     return weights
 
 
+def add_oracle(sites) -> None:
+    """A prior no finder can have: each person's true number of accepted answers among the
+    test questions (leave-one-out: the question being ranked is not counted). It bounds what
+    any "who keeps answering" signal can reach on a dump."""
+    for site in sites:
+        future = Counter(c.expert for c in site.cases)
+        for c in site.cases:
+            for owner, f in site.cache[c.question.id].items():
+                f["oracle"] = math.log(0.5 + future[owner] - (owner == c.expert))
+
+
 def line(label, r) -> str:
     p = r["pooled"]
     per_site = " ".join(f"{r[k]['mrr']:.3f}" for k in r if k != "pooled")
@@ -202,6 +214,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("dirs", nargs="+")
     ap.add_argument("--fit", action="store_true")
+    ap.add_argument("--oracle", action="store_true", help="also rank with knowledge of the future")
     args = ap.parse_args()
     sites = [Site(d) for d in args.dirs]
     print("| model | MRR | Hit@1 | Hit@5 | Hit@10 | MRR per site |")
@@ -217,6 +230,13 @@ def main() -> None:
         w.update({f"act{c}": 1.0, f"actq{c}": 1.0})
         print(line(f"final, time constant {c} × span", evaluate(sites, w)))
     print(line("activity only (0.3 × span)", evaluate(sites, {"actq0.3": 1.0}, gate=0)))
+    if args.oracle:
+        add_oracle(sites)
+        print(line("oracle prior (knows the future)", evaluate(sites, {"oracle": 1.0}, gate=0)))
+        for w in (0.1, 0.25, 0.5, 1.0):
+            for k in ("text", "tag"):
+                label = f"oracle prior + {k} × {w}"
+                print(line(label, evaluate(sites, {"oracle": 1.0, k: w}, gate=0)))
     if args.fit:
         keys = list(FINAL)
         for i, held_out in enumerate(sites):
