@@ -5,6 +5,7 @@ def expert_out(rank: int, result) -> dict:
     user = result.user
     return {
         "rank": rank,
+        "user_id": user.pk,
         "username": user.username,
         "display_name": user.profile.display_name or user.username,
         "url": reverse("people:profile", args=[user.username]),

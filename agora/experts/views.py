@@ -10,10 +10,23 @@ from django.views.decorators.http import require_POST
 
 from agora.conversations.views import is_htmx
 from agora.core.errors import AgoraError, Forbidden, NotFound
-from agora.people.models import ProfileSkill
+from agora.people.models import Profile, ProfileSkill
+from agora.people.presenters import present, shape_profiles
 
 from . import services
 from .presenters import expert_out
+
+
+def _attach_people(viewer, rows) -> None:
+    """Each result's person as the people pages show them (picture, headline, department),
+    with the viewer's field visibility applied, in a fixed number of queries for any list."""
+    ids = [row["user_id"] for row in rows]
+    profiles = {
+        p.user_id: p for p in shape_profiles(Profile.objects.filter(user_id__in=ids), viewer)
+    }
+    for row in rows:
+        profile = profiles.get(row["user_id"])
+        row["person"] = present(profile, viewer) if profile is not None else None
 
 
 @login_required
@@ -28,6 +41,7 @@ def finder(request):
             context["errors"] = exc.fields
         else:
             context["results"] = [expert_out(i, r) for i, r in enumerate(results, 1)]
+            _attach_people(request.user, context["results"])
     template = "experts/_results.html" if is_htmx(request) else "experts/finder.html"
     return render(request, template, context)
 

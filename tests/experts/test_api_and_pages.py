@@ -1,6 +1,6 @@
 import pytest
 
-from agora.people.models import Profile
+from agora.people.models import Profile, Visibility
 from tests.api_factories import add_member, employee, guest, make_community
 
 from .helpers import answered
@@ -124,3 +124,46 @@ def test_opt_out_toggle_in_profile_settings(client_for):
 
 def test_nav_has_the_finder(client_for):
     assert 'href="/experts/"' in client_for(employee()).get("/experts/").content.decode()
+
+
+def test_web_results_show_the_person_with_their_field_visibility(client_for, secret_setup):
+    insider = secret_setup["insider"]
+    Profile.objects.filter(user=insider).update(
+        headline="Telemetry lead", headline_visibility=Visibility.ONLY_ME
+    )
+    client = client_for(secret_setup["owner"])
+    html = client.get("/experts/", {"q": "falcon telemetry decoder", "tags": "falcon"}).content
+    html = html.decode()
+    assert insider.profile.display_name in html
+    assert "Telemetry lead" not in html  # only the person may see it
+    assert 'class="avatar avatar-initials' in html
+    assert "/questions/ask/?title=falcon%20telemetry%20decoder&amp;tags=falcon" in html
+    Profile.objects.filter(user=insider).update(headline_visibility=Visibility.EMPLOYEES)
+    html = client.get("/experts/", {"q": "falcon telemetry decoder", "tags": "falcon"}).content
+    assert "Telemetry lead" in html.decode()
+
+
+def test_web_results_cost_a_fixed_number_of_queries(client_for, secret_setup):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(secret_setup["owner"])
+    params = {"q": "falcon telemetry decoder", "tags": "falcon"}
+    client.get("/experts/", params)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/experts/", params)
+    for i in range(4):
+        helper = employee()
+        add_member(secret_setup["community"], helper)
+        answered(
+            helper,
+            secret_setup["asker"],
+            f"Falcon telemetry decoder {i + 10}",
+            tags=["falcon"],
+            community=secret_setup["community"],
+        )
+    client.get("/experts/", params)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/experts/", params)
+    assert page.content.decode().count('class="person-card expert-card"') == 5
+    assert len(many) == len(one)
