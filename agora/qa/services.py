@@ -21,7 +21,6 @@ from agora.conversations import services as posts
 from agora.conversations.models import Post, PostHashtag
 from agora.conversations.visibility import posts_visible_q
 from agora.core.errors import Conflict, Forbidden, Invalid, NotFound
-from agora.core.markdown import render_markdown
 from agora.notifications.models import Kind
 
 from .models import Answer, AnswerComment, AnswerRevision, ExpertRequest, Question
@@ -348,12 +347,26 @@ def comment_on_answer(actor, answer_id: int, body: str) -> AnswerComment:
     post = answer.question.post
     _check_take_part(actor, post)
     _check_body(body, MAX_COMMENT)
+    # @mentions as in comments on posts: only people who may read the question are linked
+    # and told.
+    mentioned = posts.mentioned_readers(post, body)
     with transaction.atomic():
         comment = AnswerComment.objects.create(
-            answer=answer, author=actor, body=body, body_html=render_markdown(body)
+            answer=answer,
+            author=actor,
+            body=body,
+            body_html=posts.render_with_mentions(body, mentioned),
         )
         Answer.objects.filter(pk=answer.pk).update(comment_count=F("comment_count") + 1)
-        _notify(Kind.ANSWER_COMMENT, answer.author, actor, post=post, answer=answer)
+        # One notification per person, as for a comment on a post: a mentioned author of the
+        # answer hears of the mention, not of the comment as well.
+        told = {actor.pk}
+        for user in mentioned.values():
+            if user.pk not in told:
+                _notify(Kind.MENTION, user, actor, post=post, answer=answer)
+                told.add(user.pk)
+        if answer.author_id not in told:
+            _notify(Kind.ANSWER_COMMENT, answer.author, actor, post=post, answer=answer)
     return comment
 
 
