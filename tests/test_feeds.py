@@ -86,6 +86,36 @@ def test_large_audiences_go_through_the_task(settings, monkeypatch):
     assert all(_home(f) == ["Big news"] for f in followers)
 
 
+def test_the_fan_out_commits_with_the_post(settings):
+    """The task's row (or the inline copy) is written in the post's transaction: a post is
+    never committed without its fan-out, and a failed fan-out leaves no post behind."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.AGORA_INLINE_FANOUT = 1
+    author = employee()
+    Follow.objects.create(follower=employee(), followee=author)
+    Follow.objects.create(follower=employee(), followee=author)
+    with CaptureQueriesContext(connection) as ctx:
+        post = conversation_services.create_post(author, body="One commit")
+    assert DBTaskResult.objects.filter(args_kwargs__args=[post.pk]).exists()
+    writes = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("INSERT")]
+    assert any("django_tasks_database_dbtaskresult" in sql for sql in writes)
+    assert not [q for q in ctx.captured_queries if "COUNT(*) FROM people_follow" in q["sql"]]
+
+
+def test_a_failed_fan_out_leaves_no_post(monkeypatch):
+    author = employee()
+
+    def broken(post_id):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(feed, "fan_out", broken)
+    before = Post.objects.count()
+    with pytest.raises(RuntimeError):
+        conversation_services.create_post(author, body="Never half-written")
+    assert Post.objects.count() == before
+
+
 def test_large_audiences_with_the_immediate_task_backend(settings):
     settings.AGORA_INLINE_FANOUT = 3
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -436,7 +436,10 @@ def create_post(
         _index_text(post, notify_new_mentions=True, actor=actor, new=True)
         for upload, content_type in checked:
             _attach(post, upload, content_type)
-        transaction.on_commit(lambda: feed.distribute(post))
+        # In the post's own transaction: the author's timeline row, the inline copy or the
+        # task's row commit with the post, one commit instead of three (each commit waits
+        # for the disk), and a post is never left without its fan-out.
+        feed.distribute(post)
     return post
 
 
