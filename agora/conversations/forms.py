@@ -1,4 +1,6 @@
 import json
+import re
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -32,18 +34,77 @@ class MultipleFileField(forms.FileField):
         return list(files)
 
 
-def body_widget(rows: int) -> forms.Textarea:
-    """The post text, with suggestions for the @name being typed at its end (htmx; without
-    it people type the username themselves). One such field per page: id "id_body"."""
+MENTION_ID = re.compile(r"[A-Za-z][\w-]{0,63}")  # the ids a mention target may name
+
+
+@dataclass(frozen=True)
+class MentionTarget:
+    """A text area offering @name suggestions, as the suggestion and completion requests
+    describe it back (hx-vals): its id (`field`), the element the suggestions go in (`box`),
+    and what the completed text area is rendered with (rows, maxlength, whether it has a
+    help text "<field>_helptext"). A page with several such text areas gives each its own
+    field and box."""
+
+    field: str = "id_body"
+    box: str = "mention-suggestions"
+    rows: int = 5
+    maxlength: int = MAX_BODY
+    help_text: bool = True
+
+    def vals(self) -> dict:
+        return {
+            "field": self.field,
+            "box": self.box,
+            "rows": self.rows,
+            "maxlength": self.maxlength,
+            "help": int(self.help_text),
+        }
+
+    @classmethod
+    def from_data(cls, data) -> "MentionTarget":
+        """The target a request names, each part checked (ids go into CSS selectors and
+        attributes); anything unusable falls back to the default."""
+
+        def ident(key, default):
+            value = data.get(key, "")
+            return value if MENTION_ID.fullmatch(value) else default
+
+        def number(key, default, low, high):
+            value = str(data.get(key, ""))
+            return int(value) if value.isdigit() and low <= int(value) <= high else default
+
+        return cls(
+            field=ident("field", cls.field),
+            box=ident("box", cls.box),
+            rows=number("rows", cls.rows, 2, 20),
+            maxlength=number("maxlength", cls.maxlength, 1, MAX_BODY),
+            help_text=str(data.get("help", "1")) != "0",
+        )
+
+
+def body_widget(
+    rows: int,
+    *,
+    field: str = MentionTarget.field,
+    box: str = MentionTarget.box,
+    maxlength: int = MentionTarget.maxlength,
+    help_text: bool = MentionTarget.help_text,
+) -> forms.Textarea:
+    """The text, with suggestions for the @name being typed at its end (htmx; without it
+    people type the username themselves). The text area's id is `field` and the suggestions
+    go in the element with the id `box` (the page places it, class "mention-box"): the
+    defaults serve one such field per page, others name their own pair."""
+    target = MentionTarget(field, box, rows, maxlength, help_text)
     return forms.Textarea(
         attrs={
+            "id": field,
             "rows": rows,
             "hx-get": reverse_lazy("conversations:mention_suggestions"),
             "hx-trigger": "input changed delay:300ms",
-            "hx-target": "#mention-suggestions",
+            "hx-target": f"#{box}",
             "hx-swap": "innerHTML",
             "hx-sync": "this:replace",
-            "hx-vals": json.dumps({"rows": rows}),
+            "hx-vals": json.dumps(target.vals()),
         }
     )
 
@@ -136,7 +197,11 @@ class CommentForm(forms.Form):
         label=_("Your comment"),
         max_length=MAX_COMMENT,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # Its own suggestions box: the comment form shares the question page with the
+        # answer form.
+        widget=body_widget(
+            3, box="comment-mention-suggestions", maxlength=MAX_COMMENT, help_text=False
+        ),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -3,6 +3,7 @@ the services, render. NotFound is a 404 (never say whether something exists), Fo
 page or a message next to the action, Invalid errors next to the form fields. A NotFound or
 Forbidden a view lets through becomes the 404 or 403 page in agora.core.middleware."""
 
+import json
 import re
 from urllib.parse import urlencode
 
@@ -25,9 +26,15 @@ from agora.core.pagination import Page
 from agora.people import services as people
 
 from . import feeds, hashtags, services
-from .forms import CommentForm, EditPostForm, PostForm, body_widget, postable_communities
+from .forms import (
+    CommentForm,
+    EditPostForm,
+    MentionTarget,
+    PostForm,
+    body_widget,
+    postable_communities,
+)
 from .models import Category, Post, Reaction
-from .services import MAX_BODY
 
 REACTION_EMOJI = {
     Reaction.Kind.LIKE: "👍",
@@ -574,7 +581,9 @@ def _trailing_mention(body: str) -> str | None:
 
 @login_required
 def mention_suggestions(request):
-    """People matching the @name being typed at the end of the text: an HTML fragment."""
+    """People matching the @name being typed at the end of the text: an HTML fragment for
+    the text area the request names (MentionTarget)."""
+    target = MentionTarget.from_data(request.GET)
     partial = _trailing_mention(request.GET.get("body", ""))
     people_found = []
     if partial and len(partial) >= 2:
@@ -583,35 +592,42 @@ def mention_suggestions(request):
         except (Forbidden, Invalid):
             page = None
         people_found = page.items if page else []
+    for person in people_found:
+        person.mention_vals = json.dumps({**target.vals(), "username": person.username})
     return render(
         request,
         "conversations/_mention_suggestions.html",
-        {"people": people_found, "partial": partial, "rows": request.GET.get("rows", "")},
+        {"people": people_found, "partial": partial, "target": target},
     )
 
 
 @login_required
 @require_POST
 def mention_complete(request):
-    """Replace the @name being typed with the chosen username and send the text area back."""
-    body = request.POST.get("body", "")[:MAX_BODY]
+    """Replace the @name being typed with the chosen username and send the text area back,
+    as the page rendered it (MentionTarget), with its suggestions box emptied."""
+    target = MentionTarget.from_data(request.POST)
+    body = request.POST.get("body", "")[: target.maxlength]
     username = request.POST.get("username", "")
     partial = _trailing_mention(body)
     if partial and re.fullmatch(r"[\w.@+-]{1,150}", username):
         body = body[: len(body) - len(partial)] + username + " "
-    rows = request.POST.get("rows", "5")
-    rows = int(rows) if rows.isdigit() and 2 <= int(rows) <= 20 else 5
-    widget = body_widget(rows)
-    html = widget.render(
-        "body",
-        body,
-        attrs={
-            "id": "id_body",
-            "required": True,
-            "maxlength": MAX_BODY,
-            "aria-describedby": "id_body_helptext",
-            "autofocus": True,
-            "hx-on::load": "this.selectionStart = this.selectionEnd = this.value.length",
-        },
+    widget = body_widget(
+        target.rows,
+        field=target.field,
+        box=target.box,
+        maxlength=target.maxlength,
+        help_text=target.help_text,
     )
-    return render(request, "conversations/_mention_complete.html", {"textarea": html})
+    attrs = {
+        "required": True,
+        "maxlength": target.maxlength,
+        "autofocus": True,
+        "hx-on::load": "this.selectionStart = this.selectionEnd = this.value.length",
+    }
+    if target.help_text:
+        attrs["aria-describedby"] = f"{target.field}_helptext"
+    html = widget.render("body", body, attrs=attrs)
+    return render(
+        request, "conversations/_mention_complete.html", {"textarea": html, "target": target}
+    )

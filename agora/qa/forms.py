@@ -67,10 +67,18 @@ class AnswerForm(forms.Form):
         label=_("Your answer"),
         max_length=MAX_ANSWER,
         strip=False,
-        # Its own id: the question's comment form on the same page has "id_body".
-        widget=forms.Textarea(attrs={"rows": 8, "id": "id_answer_body"}),
+        # @name suggestions in their own box, and its own ids: the question's comment form
+        # on the same page has "id_body" and its own box.
+        widget=body_widget(
+            8, field="id_answer_body", box="answer-mention-suggestions", maxlength=MAX_ANSWER
+        ),
         help_text=_("Markdown is supported. The previous version stays in the history."),
     )
+
+    def __init__(self, *args, **kwargs):
+        # "id_answer_body", "id_answer_body_helptext": the help text's id follows the field's.
+        kwargs.setdefault("auto_id", "id_answer_%s")
+        super().__init__(*args, **kwargs)
 
 
 class AnswerCommentForm(forms.Form):

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from agora.notifications.models import Notification
 from agora.qa import services
 from agora.qa.models import Answer, ExpertRequest, Question
 from tests.browser.conftest import sign_in
@@ -99,3 +100,52 @@ def test_ask_route_answer_and_accept(page, login, new_context, live_server, sett
     assert _same_page(page)
     assert Question.objects.get(pk=question.pk).accepted_answer_id == answer.pk
     assert asked.get_by_role("link", name="Karim Kube").is_visible()
+
+
+def test_mention_someone_in_an_answer_and_a_comment_with_the_suggestions(page, login):
+    asker = UserFactory(username="asker", display_name="Alice Asker")
+    answerer = UserFactory(username="bob", display_name="Bob Answerer")
+    cyd = UserFactory(username="cyd.moreau", display_name="Cyd Moreau")
+    question = services.ask_question(
+        asker, title="Who renews the VPN certificates?", body="Mine expired.", tags=["vpn"]
+    )
+    login(answerer)
+    page.goto(f"/questions/{question.pk}/")
+    _htmx_ready(page)
+
+    # "@" and the start of a name in the answer box: the answer's own suggestions offer Cyd,
+    # choosing her completes the username in the answer, not in the question's comment form.
+    form = page.locator("#answer-form")
+    form.get_by_label("Your answer").press_sequentially("Ask @cy", delay=20)
+    choice = form.get_by_role("button", name="Cyd Moreau")
+    expect(choice).to_be_visible()
+    expect(page.locator("#comment-mention-suggestions")).to_be_empty()
+    choice.click()
+    body = form.get_by_label("Your answer")
+    expect(body).to_have_value("Ask @cyd.moreau ")
+    expect(choice).to_be_hidden()  # the suggestions are gone once one is chosen
+    body.press("End")
+    body.press_sequentially("about it, she did it last year.")
+    assert _same_page(page), "suggestions and completion come in place, without a reload"
+    form.get_by_role("button", name="Publish the answer").click()
+
+    answer = Answer.objects.get(question=question)
+    card = page.locator(f"#answer-{answer.pk}")
+    expect(card).to_contain_text("she did it last year.")
+    expect(card.get_by_role("link", name="@cyd.moreau")).to_have_attribute(
+        "href", "/people/cyd.moreau/"
+    )
+    assert Notification.objects.filter(recipient=cyd, kind="mention", answer=answer).exists()
+
+    # The same in a comment on the answer, in that answer's own box.
+    _htmx_ready(page)
+    card.get_by_text("Add a comment").click()
+    box = card.get_by_label("Comment on this answer")
+    box.press_sequentially("Thanks @al", delay=20)
+    card.get_by_role("button", name="Alice Asker").click()
+    expect(card.get_by_label("Comment on this answer")).to_have_value("Thanks @asker ")
+    card.get_by_role("button", name="Comment", exact=True).click()
+    comments = page.locator(f"#answer-{answer.pk} .qa-answer-comments")
+    expect(comments.get_by_role("link", name="@asker")).to_have_attribute("href", "/people/asker/")
+    # the asker is told of the mention, with a link to the answer
+    assert Notification.objects.filter(recipient=asker, kind="mention", answer=answer).exists()
