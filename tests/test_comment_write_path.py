@@ -1,6 +1,6 @@
-"""Writing a comment costs a fixed, small number of queries: the comment row is written once
-(rendered before the INSERT), so it is indexed for search once, and the post under it is read
-without the card shaping a comment doesn't show."""
+"""Writing a comment or a reaction costs a fixed, small number of queries: the comment row is
+written once (rendered before the INSERT), so it is indexed for search once, and the post is
+read without the card shaping neither shows."""
 
 import pytest
 from django.db import connection
@@ -46,3 +46,16 @@ def test_comment_queries_do_not_grow_with_the_post(client_for):
         _comment(client_for(employee()), post, f"more {i}")
     _, many = _comment(client, post, "third")
     assert len(many) == len(few)
+
+
+def test_reacting_reads_the_post_without_card_shaping(client_for):
+    author, reader = employee(), employee()
+    post = make_post(author, "React to me")
+    client = client_for(reader)
+    url = f"/api/v1/posts/{post.pk}/reaction"
+    send(client, "put", url, {"kind": "like"})
+    with CaptureQueriesContext(connection) as ctx, committed():
+        response = send(client, "put", url, {"kind": "celebrate"})
+    assert response.status_code == 200
+    assert not [q for q in ctx.captured_queries if "conversations_attachment" in q["sql"]]
+    assert len(ctx.captured_queries) <= 10

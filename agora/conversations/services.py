@@ -623,7 +623,7 @@ def react(
         model, lookup, owner = Comment, {"comment": target}, target.author
         post = target.post
     else:
-        target = access_post(actor, post_id)
+        target = _access_post_to_write_under(actor, post_id)
         model, lookup, owner = Post, {"post": target}, target.author
         post = target
     if post.community_id and not _can_post_in(actor, post.community):
