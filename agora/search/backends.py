@@ -14,8 +14,11 @@ title matches are added from the titles-only index, so an old document whose tit
 every query word still competes. Term statistics are sampled the same way (doc_frequency).
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 
 from .analysis import ParsedQuery
@@ -76,6 +79,40 @@ def vendor() -> str:
     return connection.vendor
 
 
+class Allowed:
+    """The column filter of one search (a SearchDocument queryset: types, filters and
+    prefilters), compiled to SQL once and shared by every engine query of that search: the ORM
+    rebuilt the same WHERE clause, with its list of readable communities, for each of them.
+    `where` is None when the filter needs a join (a prefilter on another table's columns): the
+    engine queries are then built by the ORM, as before."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self._where: tuple[str, list] | None | bool = False
+
+    @property
+    def where(self) -> tuple[str, list] | None:
+        if self._where is False:
+            self._where = where_sql(self.queryset)
+        return self._where
+
+
+def where_sql(queryset) -> tuple[str, list] | None:
+    """The WHERE clause of a queryset over one table, as SQL and parameters (None if it joins
+    another table)."""
+    query = queryset.query
+    table = queryset.model._meta.db_table
+    if set(query.alias_map) - {table} or query.extra or query.where.contains_aggregate:
+        return None
+    try:
+        sql, params = query.get_compiler(using=queryset.db).compile(query.where)
+    except EmptyResultSet:
+        return "0 = 1", []
+    except FullResultSet:
+        return "1 = 1", []
+    return (sql or "1 = 1"), list(params)
+
+
 def rank(
     query: ParsedQuery,
     allowed,
@@ -84,18 +121,39 @@ def rank(
     titles: bool = True,
     frequencies: dict[str, int] | None = None,
 ) -> Candidates:
-    """A bounded set of the matches among the `allowed` queryset (plain column filters on
-    SearchDocument: type, community, author, dates, prefilters), with what scoring.py needs:
-    the newest `bound` (default CANDIDATES or OR_CANDIDATES by mode), plus, when there were
-    more and `titles`, the newest title matches."""
+    """A bounded set of the matches among `allowed` (an Allowed, or a SearchDocument queryset
+    of plain column filters: type, community, author, dates, prefilters), with what scoring.py
+    needs: the newest `bound` (default CANDIDATES or OR_CANDIDATES by mode), plus, when there
+    were more and `titles`, the newest title matches."""
     if bound is None:
         bound = CANDIDATES if mode == "and" else OR_CANDIDATES
+    if not isinstance(allowed, Allowed):
+        allowed = Allowed(allowed)
     if vendor() == "sqlite":
         return _candidates_sqlite(query, allowed, mode, bound, titles)
     return _candidates_pg(query, allowed, mode, bound, titles, frequencies or {})
 
 
 FIELDS = ("id", "title_terms", "body_terms", "created_at", "doc_type")
+COLUMNS = ", ".join(f"search_searchdocument.{f}" for f in FIELDS)
+
+
+def _sqlite_datetime(value):
+    # What the ORM's converter does for these rows (naive UTC when USE_TZ), without the ORM.
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is None and settings.USE_TZ:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    if vendor() == "sqlite":
+        return [(i, t, b, _sqlite_datetime(c), d) for i, t, b, c, d in rows]
+    return rows
 
 
 def _candidates(newest, newest_titles, bound: int, titles: bool) -> Candidates:
@@ -113,15 +171,23 @@ def _candidates_sqlite(query, allowed, mode, bound, titles) -> Candidates:
     expression = query.fts5(mode)
 
     def newest(table, limit):
-        qs = allowed.extra(  # noqa: S610  (constant SQL; the query text is a parameter)
-            select={"rowid_": f"{table}.rowid"},
-            tables=[table],
-            where=[f"{table}.rowid = search_searchdocument.id", f"{table} MATCH %s"],
-            params=[expression],
-        )
         # FTS5 walks its doclists backwards and stops at the limit (no bm25 here: its first
         # call reads every match of every term to count them).
-        return list(qs.order_by("-rowid_").values_list(*FIELDS)[:limit])
+        if allowed.where is None:
+            qs = allowed.queryset.extra(  # noqa: S610  (constant SQL; the query is a parameter)
+                select={"rowid_": f"{table}.rowid"},
+                tables=[table],
+                where=[f"{table}.rowid = search_searchdocument.id", f"{table} MATCH %s"],
+                params=[expression],
+            )
+            return list(qs.order_by("-rowid_").values_list(*FIELDS)[:limit])
+        condition, params = allowed.where
+        return _fetch(
+            f"SELECT {COLUMNS} FROM search_searchdocument, {table} "  # noqa: S608  (constant SQL)
+            f"WHERE {table}.rowid = search_searchdocument.id AND {table} MATCH %s "
+            f"AND ({condition}) ORDER BY {table}.rowid DESC LIMIT %s",
+            [expression, *params, limit],
+        )
 
     return _candidates(
         lambda limit: newest("search_fts", limit),
@@ -145,13 +211,21 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
     rare = bool(frequencies) and (
         min(group_df) < PG_WALK_ABOVE if mode == "and" else sum(group_df) < PG_WALK_ABOVE
     )
+    order = "search_searchdocument.id + 0" if rare else "search_searchdocument.id"
 
     def newest(condition, limit):
-        qs = allowed.extra(where=[condition], params=[tsquery])  # noqa: S610  (constant SQL)
-        if rare:
-            qs = qs.extra(select={"recency_": "search_searchdocument.id + 0"})  # noqa: S610
-            return list(qs.order_by("-recency_").values_list(*FIELDS)[:limit])
-        return list(qs.order_by("-id").values_list(*FIELDS)[:limit])
+        if allowed.where is None:
+            qs = allowed.queryset.extra(where=[condition], params=[tsquery])  # noqa: S610
+            if rare:
+                qs = qs.extra(select={"recency_": "search_searchdocument.id + 0"})  # noqa: S610
+                return list(qs.order_by("-recency_").values_list(*FIELDS)[:limit])
+            return list(qs.order_by("-id").values_list(*FIELDS)[:limit])
+        where, params = allowed.where
+        return _fetch(
+            f"SELECT {COLUMNS} FROM search_searchdocument "  # noqa: S608  (constant SQL)
+            f"WHERE ({where}) AND {condition} ORDER BY {order} DESC LIMIT %s",
+            [*params, tsquery, limit],
+        )
 
     return _candidates(
         lambda limit: newest(f"search_searchdocument.tsv @@ {TSQUERY}", limit),

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Q
 
 
@@ -69,10 +70,25 @@ class ViewerScope:
 
     @cached_property
     def readable_community_ids(self) -> list[int]:
+        from django.db import connection
+
         from agora.communities.models import Community
         from agora.communities.visibility import readable_q
 
-        return list(Community.objects.filter(readable_q(self.viewer)).values_list("pk", flat=True))
+        from . import compiled
+
+        def build():
+            qs = Community.objects.filter(readable_q(self.viewer)).order_by().values_list("pk")
+            try:
+                return qs.query.sql_with_params()
+            except EmptyResultSet:
+                return "SELECT 1 WHERE 0 = 1", []
+
+        # The SQL is reused by the viewer's next searches, the memberships are read each time.
+        sql, params = compiled.for_viewer(self.viewer, ("readable", readable_q), build)
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return [row[0] for row in cur.fetchall()]
 
 
 def community_content(scope: ViewerScope) -> Q:

@@ -12,6 +12,13 @@ Pagination: the cursor is an opaque offset into the re-ranked candidate list. Th
 here (unlike keyset pagination elsewhere) because the candidate set is capped at
 backends.CANDIDATES (+ TITLE_CANDIDATES) and re-ranked deterministically (score, then id) on
 every request.
+
+Cost: a search's time was mostly the ORM building the same SQL again (the column filter with
+its list of readable communities for every engine query, each type's visibility rule for every
+chunk). The column filter is compiled once per search (backends.Allowed) and the engine queries
+are plain SQL around it; the visibility check is one statement per chunk whose rules (one
+fragment per type) are built once and kept for the viewer's next searches (compiled.py: the
+SQL text only, never what it reads).
 """
 
 import base64
@@ -21,6 +28,7 @@ import html
 import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from agora.core.errors import Invalid
 from agora.core.pagination import clamp_limit
 
-from . import backends, registry, scoring
+from . import backends, compiled, registry, scoring
 from .analysis import WORD_RE, ParsedQuery, stems, words
 from .models import SearchDocument
 
@@ -102,12 +110,15 @@ def _encode_cursor(offset: int) -> str:
 class Plan:
     """`columns`: cheap filters and prefilters on SearchDocument's own columns, for the engine.
     `visible(types)`: the authoritative visibility rules of those types, built only for the
-    types the candidates actually have (building all of them costs more than using them)."""
+    types the candidates actually have (building all of them costs more than using them).
+    `visible_ids(ids, types)` applies them to candidates."""
 
     def __init__(self, viewer, columns: Q):
         self.viewer = viewer
         self.columns = columns
         self._visible: dict[str, Q] = {}
+        self._rules: dict[str, tuple[str, list]] = {}
+        self.checked: dict[int, bool] = {}
 
     def visible(self, names) -> Q:
         q = Q(pk__in=[])
@@ -116,6 +127,55 @@ class Plan:
                 self._visible[name] = registry.get(name).visible(self.viewer)
             q |= self._visible[name]
         return q
+
+    def visible_ids(self, ids: list[int], names) -> set[int]:
+        """The ids among `ids` (documents of the types `names`) that the viewer may see: one
+        statement whose WHERE clause ORs each type's rule, compiled once per type and search
+        (the ids are a single parameter); each verdict is kept for the rest of the search."""
+        unknown = [i for i in ids if i not in self.checked]
+        if unknown:
+            parts = [self._rule(name) for name in sorted(names)]
+            if connection.vendor == "sqlite":
+                by_id = "search_searchdocument.id IN (SELECT value FROM json_each(%s))"
+                params: list = [json.dumps(unknown)]
+            else:
+                by_id = "search_searchdocument.id = ANY(%s::bigint[])"
+                params = [unknown]
+            for _, part_params in parts:
+                params += part_params
+            rules = " OR ".join(f"({sql})" for sql, _ in parts) or "0 = 1"
+            with connection.cursor() as cur:
+                cur.execute(
+                    "SELECT search_searchdocument.id FROM search_searchdocument "  # noqa: S608
+                    f"WHERE {by_id} AND ({rules})",
+                    params,
+                )
+                ok = {row[0] for row in cur.fetchall()}
+            for i in unknown:
+                self.checked[i] = i in ok
+        return {i for i in ids if self.checked[i]}
+
+    def _rule(self, name: str) -> tuple[str, list]:
+        """One type's visibility rule as a WHERE fragment over search_searchdocument."""
+        if name not in self._rules:
+            self._rules[name] = _compiled_rule(registry.get(name), self.viewer)
+        return self._rules[name]
+
+
+def _compiled_rule(doc_type, viewer) -> tuple[str, list]:
+    """A type's visibility rule for `viewer` as SQL over search_searchdocument, built by the
+    ORM from doc_type.visible and reused by the viewer's next searches (see compiled.py: only
+    the text is reused, the rule reads the data each time it runs)."""
+
+    def build():
+        rule = Q(pk__in=[]) | doc_type.visible(viewer)
+        where = backends.where_sql(SearchDocument.objects.filter(rule))
+        if where is None:  # a rule joining another table: let the ORM nest it
+            sql, params = SearchDocument.objects.filter(rule).values("id").query.sql_with_params()
+            where = f"search_searchdocument.id IN ({sql})", list(params)
+        return where
+
+    return compiled.for_viewer(viewer, ("visible", doc_type.name, doc_type.visible), build)
 
 
 def _plan(viewer, filters: Filters, prefilters: bool = True) -> Plan:
@@ -186,11 +246,7 @@ def _visible_rows(rows, plan: Plan):
     """rows: tuples whose first item is a document id and last its type."""
     if not rows:
         return []
-    ok = set(
-        SearchDocument.objects.filter(pk__in=[r[0] for r in rows])
-        .filter(plan.visible({r[-1] for r in rows}))
-        .values_list("id", flat=True)
-    )
+    ok = plan.visible_ids([r[0] for r in rows], {r[-1] for r in rows})
     return [r for r in rows if r[0] in ok]
 
 
@@ -241,7 +297,7 @@ def _order(row):
 
 
 def _ranked(plan: Plan, query: ParsedQuery) -> tuple[list[tuple[int, float, str]], bool]:
-    allowed = SearchDocument.objects.filter(plan.columns)
+    allowed = backends.Allowed(SearchDocument.objects.filter(plan.columns))
     frequencies = scoring.frequencies(query) if backends.vendor() == "postgresql" else None
     found = backends.rank(query, allowed, "and", frequencies=frequencies)
     capped = found.capped
@@ -338,24 +394,29 @@ def search(viewer, q: str | None, filters: Filters | None = None, cursor=None, l
     ranked, capped = _ranked(plan, query)
     visible, exhausted = _visible_prefix(ranked, plan, offset + limit + 1)
     page = visible[offset : offset + limit]
-    docs = SearchDocument.objects.defer("title_terms", "body_terms").in_bulk([r[0] for r in page])
+    docs = {
+        row[0]: row
+        for row in SearchDocument.objects.filter(pk__in=[r[0] for r in page]).values_list(
+            "id", "doc_type", "object_id", "title_text", "body_text", "url", "created_at", "lang"
+        )
+    }
     stem_set = query.stem_set
     items = []
     for doc_id, score, _type in page:
         doc = docs.get(doc_id)
         if doc is None:
             continue
-        source = doc.body_text or doc.title_text
+        _, doc_type, object_id, title, body, url, created_at, lang = doc
         items.append(
             Hit(
-                type=doc.doc_type,
-                id=doc.object_id,
-                title=doc.title_text,
-                url=doc.url,
-                snippet=highlight(source, stem_set),
+                type=doc_type,
+                id=object_id,
+                title=title,
+                url=url,
+                snippet=highlight(body or title, stem_set),
                 score=round(score, 6),
-                created_at=doc.created_at,
-                lang=doc.lang,
+                created_at=created_at,
+                lang=lang,
             )
         )
     next_cursor = _encode_cursor(offset + limit) if offset + limit < len(visible) else None

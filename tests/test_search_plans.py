@@ -1,0 +1,159 @@
+"""Search plans: the SQL a search compiles once (column filter, visibility rules), the SQL kept
+for a viewer's next searches, and the engines' query plans. Whatever the plan, results and
+counts only hold what the viewer may see, and the same documents as the plain path."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from agora.communities import services as community_services
+from agora.moderation import services as moderation
+from agora.search import backends, compiled, registry, services
+from tests.api_factories import add_member, committed, make_community, make_post
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def find(viewer, q, **filters):
+    return services.search(viewer, q, services.Filters(**filters), limit=100)
+
+
+def hits(viewer, q, **filters):
+    return {(h.type, h.id) for h in find(viewer, q, **filters).items}
+
+
+@pytest.fixture(autouse=True)
+def fresh_compiled_sql():
+    compiled.clear()
+    yield
+    compiled.clear()
+
+
+@pytest.fixture
+def world(db):
+    w = type("World", (), {})()
+    w.owner = UserFactory(username="owner", kind="employee")
+    w.reader = UserFactory(username="reader", kind="employee")
+    w.secret = make_community(w.owner, kind="secret", name="Cellule")
+    w.open = make_community(w.owner, kind="open", name="Vitrine")
+    w.secret_post = make_post(w.owner, "Dirigeable prototype", community=w.secret)
+    w.open_post = make_post(w.owner, "Dirigeable en vitrine", community=w.open)
+    return w
+
+
+def test_kept_sql_reads_memberships_each_time(world):
+    """The reader's compiled rules and readable communities are reused, yet joining and
+    leaving the secret community changes what the very next search finds."""
+    assert hits(world.reader, "dirigeable") == {("post", world.open_post.pk)}
+    assert compiled._cache  # kept for the reader's next searches
+    add_member(world.secret, world.reader)
+    world.reader.refresh_from_db()
+    assert hits(world.reader, "dirigeable") == {
+        ("post", world.open_post.pk),
+        ("post", world.secret_post.pk),
+    }
+    with committed():
+        community_services.leave(world.reader, world.secret)
+    world.reader.refresh_from_db()
+    assert hits(world.reader, "dirigeable") == {("post", world.open_post.pk)}
+
+
+def test_kept_sql_follows_the_viewers_row(world):
+    """Becoming a guest is another viewer row, hence other SQL: nothing outside the guest's
+    communities (none)."""
+    profile_post = make_post(world.owner, "Dirigeable sur mon profil")
+    assert ("post", profile_post.pk) in hits(world.reader, "dirigeable")
+    type(world.reader).objects.filter(pk=world.reader.pk).update(kind="guest")
+    world.reader.refresh_from_db()
+    assert world.reader.is_guest
+    assert hits(world.reader, "dirigeable") == set()
+
+
+def test_hiding_applies_to_the_next_search(world):
+    assert ("post", world.open_post.pk) in hits(world.reader, "dirigeable")
+    with committed():
+        moderation.set_hidden(world.owner, True, post_id=world.open_post.pk)
+    result = find(world.reader, "dirigeable")
+    assert result.items == [] and result.count == 0
+
+
+def test_a_viewers_second_search_builds_no_rule_again(world, monkeypatch):
+    find(world.reader, "dirigeable")
+    calls = []
+    post_type = registry.get("post")
+    original = post_type.visible
+
+    def counting(viewer):
+        calls.append(viewer.pk)
+        return original(viewer)
+
+    monkeypatch.setattr(post_type, "visible", counting)
+    find(world.reader, "dirigeable")
+    reader = [world.reader.pk] * 2  # a new rule function is a new entry, built twice...
+    assert calls == reader
+    find(world.reader, "dirigeable")
+    assert calls == reader  # ...then reused
+    find(world.owner, "dirigeable")
+    assert calls == reader + [world.owner.pk] * 2  # another viewer, another entry
+
+
+def test_sql_that_read_the_database_or_the_clock_is_not_kept(world, monkeypatch):
+    from django.utils import timezone
+
+    post_type = registry.get("post")
+    original = post_type.visible
+
+    def eager(viewer):
+        ids = list(type(viewer).objects.filter(pk=viewer.pk).values_list("pk", flat=True))
+        return original(viewer) & Q(author_id__isnull=False) if ids else Q(pk__in=[])
+
+    monkeypatch.setattr(post_type, "visible", eager)
+    find(world.reader, "dirigeable")
+    assert not [k for k in compiled._cache if k[2][1:] == ("post", eager)]
+
+    def timed(viewer):
+        return original(viewer) & Q(created_at__lte=timezone.now())
+
+    monkeypatch.setattr(post_type, "visible", timed)
+    assert ("post", world.open_post.pk) in hits(world.reader, "dirigeable")
+    assert not [k for k in compiled._cache if k[2][1:] == ("post", timed)]
+
+
+def test_without_kept_sql_the_results_are_the_same(world, monkeypatch):
+    add_member(world.secret, world.reader)
+    world.reader.refresh_from_db()
+    kept = find(world.reader, "dirigeable")
+    monkeypatch.setattr(compiled, "SECONDS", 0)
+    compiled.clear()
+    fresh = find(world.reader, "dirigeable")
+    assert not compiled._cache
+    assert [(h.type, h.id) for h in kept.items] == [(h.type, h.id) for h in fresh.items]
+    assert kept.count == fresh.count == 2
+
+
+def test_the_orm_path_finds_the_same_as_compiled_sql(world, monkeypatch):
+    """A column filter that cannot be compiled alone (a prefilter joining another table) is
+    left to the ORM: same documents, same counts."""
+    other = make_post(world.owner, "Dirigeable en réunion", community=world.secret)
+    add_member(world.secret, world.reader)
+    world.reader.refresh_from_db()
+    fast = find(world.reader, "dirigeable")
+    monkeypatch.setattr(backends, "where_sql", lambda queryset: None)
+    slow = find(world.reader, "dirigeable")
+    assert [(h.type, h.id) for h in fast.items] == [(h.type, h.id) for h in slow.items]
+    assert fast.count == slow.count == 3
+    assert ("post", other.pk) in {(h.type, h.id) for h in slow.items}
+
+
+def test_candidates_are_checked_in_one_statement_per_chunk(world):
+    for i in range(30):
+        make_post(world.owner, f"Dirigeable numéro {i}")
+    find(world.reader, "dirigeable")  # rules compiled and kept
+    with CaptureQueriesContext(connection) as queries:
+        result = find(world.reader, "dirigeable")
+    assert result.count == 31
+    checks = [q["sql"] for q in queries if "search_searchdocument.id IN (SELECT value" in q["sql"]]
+    checks += [q["sql"] for q in queries if "search_searchdocument.id = ANY(" in q["sql"]]
+    assert len(checks) == 1
