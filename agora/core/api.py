@@ -22,6 +22,15 @@ log = logging.getLogger(__name__)
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer agora_…` with a personal token created in the user's settings."""
 
+    def __call__(self, request):
+        from .middleware import token_user
+
+        user = token_user(request)  # already checked by ApiTokenRequests (same header)
+        if user is not None:
+            request.user = user
+            return user
+        return super().__call__(request)
+
     def authenticate(self, request, token):
         from agora.accounts.services import user_for_token
 
