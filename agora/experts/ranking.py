@@ -13,17 +13,22 @@ log-scaled signals, each generic rather than tuned to one site:
 - declared skills matching the query, with their level and endorsements.
 
 Only evidence the viewer may read is counted: the index keeps it per place (profile
-questions, or one community) and a query reads the places the viewer may read.
+questions, one community, and merged places: see index.py) and a query reads the places that
+hold exactly what the viewer may read. What a query reads is bounded whatever the size of
+the instance: document frequencies and totals are looked up, and each term contributes at
+most its TERM_ROWS heaviest rows per place.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,7 +43,7 @@ from agora.qa.models import ImportedRecord
 from agora.search.analysis import analyse, words
 
 from . import index
-from .models import ExpertStat, ExpertTerm
+from .models import ExpertPlace, ExpertStat, ExpertTerm, ExpertTermCount
 
 WEIGHTS = {
     "activity": 1.0,
@@ -57,22 +62,78 @@ MIN_TERM_PEOPLE_CAP = 50
 MAX_TERM_SHARE = 0.05
 MAX_DF_TERMS = 64
 RECENT_CANDIDATES = 200
+# Rows read per term and place: the heaviest (people who used the term most there).
+TERM_ROWS = 100
+# Candidates whose activity is read and features computed (see _shortlist).
+MAX_CANDIDATES = 200
 K1, B = 1.2, 0.75
 FLOOR = 1e-3
 
 
-def _places_q(viewer) -> Q:
-    """A Q over ExpertStat/ExpertTerm: the places whose answers the viewer may read."""
+def _places(viewer) -> list[int]:
+    """The index places (see index.py) holding exactly the evidence the viewer may read."""
     if viewer is None:
-        return Q()
+        return [index.EVERYONE]
     if not viewer.is_authenticated:
-        return Q(pk__in=[])
-    # Evaluated once: as a subquery it would be re-planned inside each of the index queries.
-    readable = list(Community.objects.filter(readable_q(viewer)).values_list("pk", flat=True))
-    communities = Q(community_id__in=readable)
+        return []
+    readable = Community.objects.filter(readable_q(viewer))
     if viewer.is_guest:
-        return communities
-    return Q(community__isnull=True) | communities
+        # Guests read their communities only (not the profile questions): their place rows.
+        return list(readable.values_list("pk", flat=True))
+    # Employees: everything every employee reads is merged in EMPLOYEES; then the on-request
+    # and secret communities they belong to.
+    return [index.EMPLOYEES] + list(
+        readable.exclude(kind=Community.Kind.OPEN).values_list("pk", flat=True)
+    )
+
+
+def _term_rows(pairs, recent_places=None, users=None) -> list[tuple]:
+    """Rows of the terms of `pairs` ((place, term) each), in one statement, each part a range
+    of the covering expert_term_top index.
+
+    Without `users`: the TERM_ROWS heaviest rows of each pair, (user_id, i, weight) for the
+    i-th pair (so a common word costs no more than a rare one), and with `recent_places` (a
+    place or a list) (user_id, -1, 0.0) for the RECENT_CANDIDATES people most recently
+    active there. With `users`: all their rows of the pairs, (user_id, i, weight, answers,
+    accepted, last_at); last_at as the database returns it (see _as_datetime)."""
+    terms = ExpertTerm._meta.db_table
+    parts, params = [], []
+    if users is None:
+        columns, only, limit = "weight", "", f"ORDER BY weight DESC LIMIT {int(TERM_ROWS)}"
+    else:
+        columns, limit = "weight, answers, accepted, last_at", ""
+        only = " AND user_id IN (" + ", ".join(str(int(u)) for u in sorted(users)) + ")"
+        if not users:
+            return []
+    for i, (place, term) in enumerate(pairs):
+        parts.append(
+            f"SELECT * FROM (SELECT user_id, {i}, {columns} FROM {terms} "  # noqa: S608
+            f"WHERE place = %s AND term = %s{only} {limit}) AS t{i}"
+        )
+        params += [place, term]
+    if recent_places is not None:
+        if isinstance(recent_places, int):
+            where, params_ = "place = %s", [recent_places]
+        else:
+            where = "place IN (" + ", ".join(["%s"] * len(recent_places)) + ")"
+            params_ = list(recent_places)
+        parts.append(
+            f"SELECT user_id, -1, 0.0 FROM (SELECT user_id FROM {ExpertStat._meta.db_table} "  # noqa: S608
+            f"WHERE {where} ORDER BY last_at DESC LIMIT %s) AS r"
+        )
+        params += params_ + [RECENT_CANDIDATES]
+    if not parts:
+        return []
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts), params)
+        return cur.fetchall()
+
+
+def _as_datetime(value):
+    """A datetime read by raw SQL: SQLite returns Django's text (naive UTC)."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def _query_terms(text: str, tags) -> tuple[Counter, list[str]]:
@@ -119,115 +180,121 @@ def rank_people(viewer, text, tags, limit, exclude):
     from .services import ExpertResult
 
     index.catch_up()
-    places = _places_q(viewer)
+    places = _places(viewer)
+    if not places:
+        return []
     terms, tag_keys = _query_terms(text, tags)
     tag_terms = [index.tag_term(k) for k in tag_keys]
     # The query's rarest-looking words first (longer words are rarer), so a long question
     # costs no more than a short one.
     wanted_terms = sorted(terms, key=lambda t: (-len(t), t))[:MAX_DF_TERMS] + tag_terms
 
-    # Document frequencies (people per term) of the query's terms, among readable places.
-    df = dict(
-        ExpertTerm.objects.filter(places, term__in=wanted_terms)
-        .values("term")
-        .annotate(n=Count("user", distinct=True))
-        .values_list("term", "n")
+    # Document frequencies (people per term) and totals of the readable places, looked up.
+    # Over several places the numbers add up (someone in two of them counts twice: an
+    # estimate, as the idf is).
+    df: Counter = Counter()
+    present: dict[str, list[int]] = defaultdict(list)
+    for place, term, n in ExpertTermCount.objects.filter(
+        place__in=places, term__in=wanted_terms
+    ).values_list("place", "term", "people"):
+        df[term] += n
+        present[term].append(place)
+    totals = list(
+        ExpertPlace.objects.filter(place__in=places).values_list(
+            "people", "length", "first_at", "last_at"
+        )
     )
-    totals = ExpertStat.objects.filter(places).aggregate(
-        people=Count("user", distinct=True),
-        first=Min("first_at"),
-        last=Max("last_at"),
-        length=Max("length"),
-    )
-    people_total = totals["people"] or 0
+    people_total = sum(t[0] for t in totals)
     term_cap = max(MIN_TERM_PEOPLE_CAP, MAX_TERM_SHARE * people_total)
     word_terms = [t for t in terms if t in df and df[t] <= term_cap]
     word_terms.sort(key=lambda t: (df[t], t))
     word_terms = word_terms[:MAX_QUERY_TERMS]
-    chosen = word_terms + [t for t in tag_terms if t in df]
 
-    term_rows = (
-        list(
-            ExpertTerm.objects.filter(places, term__in=chosen).values_list(
-                "user_id", "term", "weight", "answers", "accepted", "last_at"
-            )
-        )
-        if chosen
-        else []
-    )
-    per_person_terms: dict[int, dict[str, list]] = defaultdict(dict)
-    for user_id, term, weight, answers, accepted, last_at in term_rows:
-        slot = per_person_terms[user_id].get(term)
-        if slot is None:
-            per_person_terms[user_id][term] = [weight, answers, accepted, last_at]
-        else:
-            slot[0] += weight
-            slot[1] += answers
-            slot[2] += accepted
-            slot[3] = max(slot[3], last_at)
+    # Who matched: the people of the heaviest rows of each chosen term and tag, per readable
+    # place (their weights only), and the most recently active; one statement.
+    pairs = [
+        (place, term)
+        for term in word_terms + [t for t in tag_terms if t in df]
+        for place in sorted(present[term])
+    ]
+    matched: dict[int, dict[str, float]] = defaultdict(dict)
+    recent: set[int] = set()
+    for user_id, i, weight in _term_rows(pairs, places[0] if places[0] < 0 else places):
+        if i < 0:
+            recent.add(user_id)
+            continue
+        found = matched[user_id]
+        term = pairs[i][1]
+        found[term] = found.get(term, 0.0) + weight
 
     skill_keys = set(tag_keys) | {w for w in words(text) if len(w) > 1}
     skills = _matching_skills(viewer, skill_keys)
 
     span = 0.0
     ref = 0.0
-    if totals["first"] is not None:
-        ref = index.days(totals["last"])
-        span = ref - index.days(totals["first"])
+    if totals:
+        ref = index.days(max(t[3] for t in totals))
+        span = ref - index.days(min(t[2] for t in totals))
     tau_i = _tau_index(span)
     tau = index.TAUS_DAYS[tau_i]
     plain_i = tau_i + len(index.TAUS_DAYS)
 
-    # Candidates: whoever matched a term or tag, the most recently active, people with a
-    # matching skill. The database picks them (subqueries), so no id list travels.
-    recent = ExpertStat.objects.filter(places).order_by("-last_at").values("user_id")
-    wanted = Q(user_id__in=recent[:RECENT_CANDIDATES]) | Q(user_id__in=list(skills))
-    if chosen:
-        wanted |= Q(
-            user_id__in=ExpertTerm.objects.filter(places, term__in=chosen).values("user_id")
-        )
-    stats_by_user: dict[int, list] = defaultdict(list)
-    for row in (
-        ExpertStat.objects.filter(places)
-        .filter(wanted)
-        .exclude(user_id__in=list(exclude))
-        .values_list(
-            "user_id",
-            "answers",
-            "accepted",
-            "length",
-            "last_at",
-            f"activity__{tau_i}",
-            f"activity__{plain_i}",
-        )
-    ):
-        stats_by_user[row[0]].append(Place(*row[1:]))
-    candidates = (set(stats_by_user) | set(skills)) - set(exclude)
+    # Candidates: whoever matched a term or tag, people with a matching skill, and the most
+    # recently active (only useful when the others are few: they come after them). First
+    # their records, read from an index.
+    wanted = set(matched) | set(skills)
+    if len(wanted) < MAX_CANDIDATES:
+        wanted |= recent
+    cards = _cards(places, wanted - set(exclude))
+    candidates = (set(cards) | set(skills)) - set(exclude)
     if not candidates:
         return []
 
-    lengths = {u: sum(r.length for r in rows) for u, rows in stats_by_user.items()}
-    avg_length = (sum(lengths.values()) / len(lengths)) if lengths else 1.0
     n_people = max(people_total, 1)
-    text_scores = {}
-    for user_id, found in per_person_terms.items():
+    # BM25's average document length: that of the readable places (not of the candidates,
+    # so it does not depend on how many of them are looked at).
+    avg_length = (sum(t[1] for t in totals) / people_total if people_total else 0.0) or 1.0
+    idf = {
+        t: math.log(1 + (n_people - df[t] + 0.5) / (df[t] + 0.5)) * (1 + math.log(terms[t]))
+        for t in word_terms
+    }
+
+    def bm25(user_id, weights) -> float:
         s = 0.0
-        dl = lengths.get(user_id, avg_length) or avg_length
-        for term in word_terms:
-            slot = found.get(term)
-            if not slot:
-                continue
-            idf = math.log(1 + (n_people - df[term] + 0.5) / (df[term] + 0.5))
-            tf = slot[0]
-            s += (
-                idf
-                * (1 + math.log(terms[term]))
-                * tf
-                * (K1 + 1)
-                / (tf + K1 * (1 - B + B * dl / avg_length))
-            )
-        text_scores[user_id] = s
+        dl = sum(c[4] for c in cards.get(user_id, ())) or avg_length
+        norm = K1 * (1 - B + B * dl / avg_length)
+        for term, tf in weights:
+            if term in idf:
+                s += idf[term] * tf * (K1 + 1) / (tf + norm)
+        return s
+
+    text_scores = {user_id: bm25(user_id, found.items()) for user_id, found in matched.items()}
+    tag_idf = {t: math.log(1 + n_people / (1 + df.get(t, 0))) for t in tag_terms}
+    if len(candidates) > MAX_CANDIDATES:
+        best_text = max(text_scores.values(), default=0.0) or 1.0
+        candidates = _shortlist(
+            candidates, cards, matched, skills, text_scores, best_text, tag_idf, ref, tau
+        )
+    # The candidates' complete evidence on the query's terms (the heaviest rows only said who
+    # they are), and their full records with the activity at the query's time scale.
+    per_person_terms: dict[int, dict[str, list]] = defaultdict(dict)
+    for user_id, i, weight, answers, accepted, last_at in _term_rows(pairs, users=candidates):
+        found = per_person_terms[user_id]
+        term = pairs[i][1]
+        slot = found.get(term)
+        if slot is None:
+            found[term] = [weight, answers, accepted, last_at]
+        else:
+            slot[0] += weight
+            slot[1] += answers
+            slot[2] += accepted
+            if last_at is not None and (slot[3] is None or last_at > slot[3]):
+                slot[3] = last_at
+    for user_id in candidates:
+        found = per_person_terms.get(user_id)
+        text_scores[user_id] = bm25(user_id, ((t, s[0]) for t, s in found.items())) if found else 0
     best_text = max(text_scores.values(), default=0.0) or 1.0
+    stats_by_user = _records(places, candidates, tau_i, plain_i)
 
     scored = []
     for user_id in candidates:
@@ -252,7 +319,7 @@ def rank_people(viewer, text, tags, limit, exclude):
         for term in tag_terms:
             slot = found.get(term)
             if slot:
-                tag_score += math.log(1 + n_people / (1 + df.get(term, 0))) * math.log1p(slot[1])
+                tag_score += tag_idf[term] * math.log1p(slot[1])
         f["tags"] = tag_score
         f["skills"] = sum(
             link.level / 4 + 0.5 * math.log1p(link.endorsement_count)
@@ -289,6 +356,103 @@ def rank_people(viewer, text, tags, limit, exclude):
             if len(results) >= limit:
                 return results
     return results
+
+
+def _cards(places, user_ids) -> dict[int, list]:
+    """Per person, (place, answers, accepted, score, length, days of the latest answer) of
+    their records in `places`: one covering-index read each, no activity."""
+    if not user_ids:
+        return {}
+    table = ExpertStat._meta.db_table
+    ids = ", ".join(str(int(u)) for u in sorted(user_ids))
+    in_places = ", ".join(str(int(p)) for p in places)
+    out: dict[int, list] = defaultdict(list)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT user_id, place, answers, accepted, score, length, {index.days_sql('last_at')} "  # noqa: S608
+            f"FROM {table} WHERE place IN ({in_places}) AND user_id IN ({ids})"
+        )
+        for user_id, *card in cur.fetchall():
+            out[user_id].append(card)
+    return out
+
+
+def _records(places, user_ids, *activity) -> dict[int, list]:
+    """Per person, their Place records in `places`, with the activity at two indices."""
+    out: dict[int, list] = defaultdict(list)
+    if not user_ids:
+        return out
+    table = ExpertStat._meta.db_table
+    ids = ", ".join(str(int(u)) for u in sorted(user_ids))
+    in_places = ", ".join(str(int(p)) for p in places)
+    values = ", ".join(index.activity_sql(i) for i in activity)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT user_id, answers, accepted, length, last_at, {values} FROM {table} "  # noqa: S608
+            f"WHERE place IN ({in_places}) AND user_id IN ({ids})"
+        )
+        for user_id, answers, accepted, length, last_at, *acts in cur.fetchall():
+            out[user_id].append(Place(answers, accepted, length, _as_datetime(last_at), *acts))
+    return out
+
+
+def _shortlist(candidates, cards, matched, skills, text_scores, best_text, tag_idf, ref, tau):
+    """The MAX_CANDIDATES candidates whose full features are worth computing: ranked by the
+    signals of rank_people with the activity estimated from the records alone (each place's
+    answers taken as recent as its latest one, an upper bound; votes approximated) and the
+    text and tags from the heaviest rows, so the activity and the complete evidence of
+    everyone matched need not be read. It only decides who is looked at in full (a signal
+    added to rank_people and not here still counts for those)."""
+    w_weighted, w_plain, w_volume, w_reliability, w_text, w_tags, w_skills = (
+        WEIGHTS.get(k, 0.0)
+        for k in (
+            "activity_weighted",
+            "activity",
+            "volume",
+            "reliability",
+            "text",
+            "tags",
+            "skills",
+        )
+    )
+    log, log1p, exp = math.log, math.log1p, math.exp
+    estimated = []
+    for user_id in candidates:
+        n = acc = 0
+        plain = weighted = 0.0
+        for _place, answers, accepted, score, _length, last_day in cards.get(user_id, ()):
+            n += answers
+            acc += accepted
+            if answers:
+                decay = exp(min((last_day - ref) / tau, 50))
+                plain += answers * decay
+                votes = answers * log1p(score / answers) if score > 0 else 0.0
+                weighted += (answers + 2 * accepted + votes) * decay
+        skill_mass = skill_score = 0.0
+        for link in skills.get(user_id, ()):
+            skill_mass += link.level / 4 * (1 + log1p(link.endorsement_count))
+            skill_score += link.level / 4 + 0.5 * log1p(link.endorsement_count)
+        tag_score = 0.0
+        found = matched.get(user_id)
+        if found:
+            for term, idf in tag_idf.items():
+                weight = found.get(term)  # of a tag: its answers, accepted ones twice
+                if weight:
+                    tag_score += idf * log1p(weight)
+        text = text_scores.get(user_id, 0.0)
+        estimate = (
+            w_weighted * log(FLOOR + weighted + skill_mass)
+            + w_plain * log(FLOOR + plain + skill_mass)
+            + w_volume * log1p(n)
+            + w_reliability * log((acc + 1) / (n + 2))
+            + w_text * log(0.02 + text / best_text)
+            + w_tags * tag_score
+            + w_skills * skill_score
+        )
+        topical = text > 0 or tag_score > 0 or skill_score > 0
+        estimated.append((not topical, -estimate, user_id))
+    estimated.sort()
+    return {user_id for _t, _e, user_id in estimated[:MAX_CANDIDATES]}
 
 
 def _matching_skills(viewer, keys) -> dict[int, list]:
@@ -333,7 +497,7 @@ def _evidence(rows, found, tag_terms, skill_links, features) -> dict:
             tags[term[1:]] = {
                 "answers": slot[1],
                 "accepted": slot[2],
-                "last_answer_at": slot[3].isoformat(),
+                "last_answer_at": _as_datetime(slot[3]).isoformat(),
             }
     return {
         "answers": sum(r.answers for r in rows),
@@ -353,8 +517,6 @@ def _evidence(rows, found, tag_terms, skill_links, features) -> dict:
 
 
 def _ago(iso: str) -> str:
-    from datetime import datetime
-
     return timesince(datetime.fromisoformat(iso), depth=1)
 
 

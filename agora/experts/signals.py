@@ -1,13 +1,16 @@
-"""Keep the evidence index in step with answers, questions and their tags, and propose
-skills when answers are accepted. Refreshes are collected during a transaction and run once
-per person after it commits (a rolled-back change leaves the index alone)."""
+"""Keep the evidence index in step with answers, questions and their tags, and with the kinds
+of communities, and propose skills when answers are accepted. Refreshes are collected during
+a transaction and run once per person after it commits (a rolled-back change leaves the index
+alone). A community's change of kind is folded into the index in the same transaction, so
+evidence never shows where it should not, not even for a moment."""
 
 import threading
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from django.dispatch import receiver
 
+from agora.communities.models import Community
 from agora.conversations.models import Post, PostHashtag
 from agora.qa.models import Answer, Question
 
@@ -75,3 +78,34 @@ def question_tags_changed(sender, instance, created=False, **kwargs):
     if created and not Answer.objects.filter(question_id=instance.post_id).exists():
         return
     _schedule(_answerers(instance.post_id))
+
+
+# --- communities changing kind ---------------------------------------------------------------
+# The merged place EMPLOYEES (index.py) holds the profile questions and the open communities:
+# a community that becomes open, or stops being open, changes what it must hold.
+
+
+@receiver(post_init, sender=Community, dispatch_uid="experts_community_loaded")
+def community_loaded(sender, instance, **kwargs):
+    instance._experts_kind = instance.__dict__.get("kind")  # no query for a deferred kind
+
+
+def _crosses_open(instance) -> bool:
+    before = getattr(instance, "_experts_kind", None)
+    if before is None or instance.pk is None:
+        return False
+    open_ = Community.Kind.OPEN
+    return (before == open_) != (instance.kind == open_)
+
+
+@receiver(pre_save, sender=Community, dispatch_uid="experts_community_saving")
+def community_saving(sender, instance, raw=False, **kwargs):
+    if not raw and _crosses_open(instance):
+        index.before_kind_change(instance.pk, instance.kind)
+
+
+@receiver(post_save, sender=Community, dispatch_uid="experts_community_saved")
+def community_saved(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw and _crosses_open(instance):
+        index.remerge_community(instance.pk)
+    instance._experts_kind = instance.kind

@@ -187,10 +187,14 @@ def test_cli_as_a_person_and_exclusions(people, capsys):
     assert people["k8s"].username in capsys.readouterr().out
 
 
-def test_fixed_number_of_queries_whatever_the_candidates(people, django_assert_num_queries):
+def test_fixed_number_of_queries_whatever_the_candidates(
+    people, django_assert_num_queries, monkeypatch
+):
+    from agora.experts import ranking
+
     viewer = employee()
     find_experts(viewer, "kubernetes pods", ["kubernetes"])  # index caught up, caches warm
-    with django_assert_num_queries(9) as small:
+    with django_assert_num_queries(11) as small:
         find_experts(viewer, "kubernetes pods", ["kubernetes"])
     for i in range(6):
         answered(employee(), people["asker"], f"Kubernetes ingress {i}", tags=["kubernetes"])
@@ -198,9 +202,16 @@ def test_fixed_number_of_queries_whatever_the_candidates(people, django_assert_n
     with django_assert_num_queries(len(small.captured_queries)):
         results = find_experts(viewer, "kubernetes pods", ["kubernetes"])
     assert len(results) >= 7
+    # More candidates than are looked at in full: the same queries, the best still first.
+    monkeypatch.setattr(ranking, "MAX_CANDIDATES", 3)
+    with django_assert_num_queries(len(small.captured_queries)):
+        pruned = find_experts(viewer, "kubernetes pods", ["kubernetes"])
+    assert len(pruned) == 3
+    assert pruned[0].user.pk == results[0].user.pk == people["k8s"].pk
 
 
 def test_bulk_created_answers_are_caught_up_and_rebuild_command(people, capsys):
+    from agora.experts import index
     from agora.experts.models import ExpertStat
     from agora.qa.models import Answer, Question
 
@@ -214,4 +225,6 @@ def test_bulk_created_answers_are_caught_up_and_rebuild_command(people, capsys):
     assert ExpertStat.objects.filter(user=newcomer).exists()
     call_command("experts_index", "--rebuild")
     assert "people indexed" in capsys.readouterr().out
-    assert ExpertStat.objects.filter(user=people["k8s"]).get().answers == 4
+    # One row per place: the profile questions, and the two merged places holding them.
+    rows = dict(ExpertStat.objects.filter(user=people["k8s"]).values_list("place", "answers"))
+    assert rows == {index.PROFILE: 4, index.EMPLOYEES: 4, index.EVERYONE: 4}
