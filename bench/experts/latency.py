@@ -10,6 +10,9 @@ and as the operator (viewer None), and prints p50/p95/max.
 
     .venv/bin/python bench/experts/latency.py --database-url sqlite:////tmp/xl/agora.sqlite3 --build
     .venv/bin/python bench/experts/latency.py --database-url sqlite:////tmp/xl/agora.sqlite3
+    # after a change to the evidence index: migrate, rebuild the index, measure
+    .venv/bin/python bench/experts/latency.py --database-url sqlite:////tmp/xl/agora.sqlite3 \
+        --reindex
 """
 
 from __future__ import annotations
@@ -67,7 +70,6 @@ def build(questions_wanted: int) -> None:
 
     from agora.communities.models import Community, Membership
     from agora.conversations.models import Hashtag, Post, PostHashtag
-    from agora.experts import index
     from agora.people.models import Profile
     from agora.qa.models import Answer, Question
 
@@ -183,6 +185,15 @@ def build(questions_wanted: int) -> None:
             Question.objects.bulk_update(accepted, ["accepted_answer"])
             print(f"  questions {(batch + 1) * 5000:,}", flush=True)
     print(f"built in {time.monotonic() - started:.0f} s; indexing…", flush=True)
+    reindex()
+
+
+def reindex() -> None:
+    from django.core.management import call_command
+
+    from agora.experts import index
+
+    call_command("migrate", verbosity=0)
     started = time.monotonic()
     people = index.rebuild()
     print(f"indexed {people:,} answerers in {time.monotonic() - started:.0f} s", flush=True)
@@ -234,12 +245,19 @@ def main() -> None:
     ap.add_argument("--database-url", required=True)
     ap.add_argument("--data-dir")
     ap.add_argument("--build", action="store_true", help="Create the dataset first.")
+    ap.add_argument(
+        "--reindex",
+        action="store_true",
+        help="Migrate and rebuild the evidence index of an existing dataset first.",
+    )
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--questions", type=int, default=QUESTIONS, help="Questions to build.")
     args = ap.parse_args()
     setup(args.database_url, args.data_dir)
     if args.build:
         build(args.questions)
+    elif args.reindex:
+        reindex()
     measure(args.queries)
 
 
