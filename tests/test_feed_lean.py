@@ -213,6 +213,14 @@ def test_forged_cursors_are_refused(world, client_for):
         assert r.status_code == 422, cursor
 
 
+def test_a_bad_comment_cursor_on_a_post_one_may_not_read_is_404(world, client_for):
+    secret_post, open_post = world["posts"][4], world["posts"][1]
+    c = client_for(world["viewers"][2])  # an outsider
+    for post, status in [(secret_post, 404), (open_post, 422)]:
+        r = c.get(f"/api/v1/posts/{post.pk}/comments", {"cursor": "nope"})
+        assert r.status_code == status, post.body
+
+
 def test_a_feed_page_is_a_fixed_and_small_number_of_queries(world, client_for):
     viewer = world["viewers"][1]
     c = client_for(viewer)
@@ -227,8 +235,28 @@ def test_a_feed_page_is_a_fixed_and_small_number_of_queries(world, client_for):
         r = c.get("/api/v1/feed/home", {"limit": 30})
     assert len(r.json()["items"]) == 30
     assert len(few) == len(many)
-    # session + user, the page, reactions + own reaction + tags + files, quotes
-    assert len(many) == 5
+    # session + user, then the page with its quotes, reactions, own reaction, tags and files
+    assert len(many) == 3
+
+
+def test_token_reads_are_one_statement(world):
+    """With a bearer token (no session): a feed page, a post and a page of comments are one
+    query each (the token is looked up once, then cached)."""
+    from django.test import Client
+
+    from agora.accounts.services import create_api_token
+
+    viewer, post = world["viewers"][1], world["posts"][1]
+    services.add_comment(viewer, post.pk, "A comment")
+    services.react(viewer, "like", post_id=post.pk)
+    _token, secret = create_api_token(viewer, "script")
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    urls = ["/api/v1/feed/home", f"/api/v1/posts/{post.pk}", f"/api/v1/posts/{post.pk}/comments"]
+    for url in urls:
+        c.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(url).status_code == 200
+        assert len(queries) == 1, (url, [q["sql"][:80] for q in queries])
 
 
 def test_the_sql_fan_out_reaches_the_audience_of_the_rule(world):

@@ -8,13 +8,11 @@ is closed to the caller (on request, not a member) answers 403 on its feed.
 import datetime as dt
 
 from django.http import FileResponse
-from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from agora.communities import services as community_services
 from agora.core.api import ErrorOut
-from agora.core.errors import NotFound
 from agora.people import services as people_services
 
 from . import cards, feeds, hashtags, services
@@ -200,8 +198,6 @@ def download_attachment(request, post_id: int, attachment_id: int):
 @router.get("/posts/{post_id}/comments", response={200: CommentPage, **ERRORS}, exclude_unset=True)
 def list_comments(request, post_id: int, query: Query[PageQuery]):
     """Top-level comments oldest first, each with its replies."""
-    if not cards.readable_post(request.auth, post_id):
-        raise NotFound(_("No such post."))
     return cards.page_response(cards.comment_page(request.auth, post_id, query.cursor, query.limit))
 
 
