@@ -157,3 +157,120 @@ def test_candidates_are_checked_in_one_statement_per_chunk(world):
     checks = [q["sql"] for q in queries if "search_searchdocument.id IN (SELECT value" in q["sql"]]
     checks += [q["sql"] for q in queries if "search_searchdocument.id = ANY(" in q["sql"]]
     assert len(checks) == 1
+
+
+# --- words that are common apart and rare together --------------------------------------------
+
+
+@pytest.fixture
+def small_bound(monkeypatch):
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    monkeypatch.setattr(backends, "TITLE_CANDIDATES", 2)
+    monkeypatch.setattr(backends, "OR_CANDIDATES", 3)
+
+
+def test_common_words_rarely_together_find_the_visible_pairs_only(world, small_bound):
+    """ "montgolfière" and "escale" are each in many posts, together in four: one visible to
+    the reader, one hidden by a moderator, one in a secret community, one deleted. The reader
+    gets the visible pair first, never the others, and an honest count."""
+    for i in range(8):
+        make_post(world.owner, f"Montgolfière numéro {i}", community=world.open)
+        make_post(world.owner, f"Escale numéro {i}", community=world.open)
+    both = make_post(world.owner, "Montgolfière en escale à Lyon", community=world.open)
+    hidden = make_post(world.owner, "Montgolfière en escale cachée", community=world.open)
+    with committed():
+        moderation.set_hidden(world.owner, True, post_id=hidden.pk)
+    secret = make_post(world.owner, "Montgolfière en escale secrète", community=world.secret)
+    from agora.conversations import services as conv
+
+    gone = make_post(world.owner, "Montgolfière en escale supprimée", community=world.open)
+    with committed():
+        conv.delete_post(world.owner, gone.pk)
+    for i in range(8):  # the newest documents hold one word or the other, not both
+        make_post(world.owner, f"Escale tardive {i}", community=world.open)
+    result = find(world.reader, "montgolfiere escale")
+    found = [(h.type, h.id) for h in result.items]
+    assert found[0] == ("post", both.pk)
+    assert {("post", hidden.pk), ("post", secret.pk), ("post", gone.pk)}.isdisjoint(found)
+    assert result.count == len(found)  # every counted document is one the reader may see
+    owner = [(h.type, h.id) for h in find(world.owner, "montgolfiere escale").items]
+    assert set(owner[:2]) == {("post", secret.pk), ("post", both.pk)}  # the owner reads both
+
+
+# --- PostgreSQL plans ---------------------------------------------------------------------------
+
+pg_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
+
+
+def newest_ids(viewer, q, bound, frequencies, mode="and", titles=False):
+    from agora.search.analysis import ParsedQuery
+    from agora.search.models import SearchDocument
+
+    plan = services._plan(viewer, services.Filters())
+    allowed = backends.Allowed(SearchDocument.objects.filter(plan.columns))
+    found = backends.rank(ParsedQuery(q), allowed, mode, bound, titles, frequencies)
+    return [r[0] for r in found.rows], found.capped
+
+
+@pg_only
+def test_pg_a_rare_word_is_read_newest_ids_first(world, monkeypatch):
+    """A word below PG_WALK_ABOVE with many more matches than wanted is first looked for among
+    the newest ids: the same newest matches as collecting all of them."""
+    for i in range(40):
+        make_post(world.owner, f"Zeppelin numéro {i}", community=world.open)
+    everything = newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 1})  # no window
+    windowed = []
+    real_fetch = backends._fetch
+
+    def spy(sql, params):
+        rows = real_fetch(sql, params)
+        if "search_searchdocument.id >" in sql:
+            windowed.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(backends, "_fetch", spy)
+    assert newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 40}) == everything
+    assert windowed == [5]  # found in the window, no second query
+    # Fewer in the window than wanted (the estimate was far too high): all of them, as before.
+    windowed.clear()
+    assert newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 100_000}) == everything
+
+
+@pg_only
+def test_pg_frequent_title_words_walk_the_titled_documents(world, monkeypatch):
+    from agora.search.analysis import ParsedQuery
+
+    for i in range(6):
+        make_post(world.owner, "Corps du texte", title=f"Zeppelin {i}", kind="article")
+    make_post(world.owner, "Zeppelin sans titre")
+    sqls = []
+    real_fetch = backends._fetch
+    monkeypatch.setattr(backends, "_fetch", lambda sql, p: sqls.append(sql) or real_fetch(sql, p))
+    query = ParsedQuery("zeppelin")
+    plan = services._plan(world.reader, services.Filters())
+    from agora.search.models import SearchDocument
+
+    def titles():
+        allowed = backends.Allowed(SearchDocument.objects.filter(plan.columns))
+        return backends._candidates_pg(query, allowed, "and", 0, True, {"zeppelin": 7}).rows
+
+    gin = titles()
+    assert not any("IS TRUE" in s for s in sqls)
+    monkeypatch.setattr(backends, "_pg_common_terms", lambda cur, column="tsv": {"zeppelin": 1})
+    monkeypatch.setattr(backends, "PG_TITLE_WALK_ABOVE", 5)
+    walked = titles()
+    assert any("IS TRUE" in s for s in sqls)
+    assert [r[0] for r in walked] == [r[0] for r in gin] and len(gin) == 6
+
+
+@pg_only
+def test_pg_frequencies_from_statistics_or_the_newest_ids(world, monkeypatch):
+    for i in range(12):
+        make_post(world.owner, f"Zeppelin numéro {i}", community=world.open)
+    low, high = backends.id_range()
+    monkeypatch.setattr(backends, "PG_DF_WINDOW", 4)
+    backends._pg_common.clear()
+    monkeypatch.setattr(backends, "_pg_common_terms", lambda cur, column="tsv": {"numero": 0.5})
+    assert backends.doc_frequency("numero", low, high) == int(0.5 * (high - low + 1))
+    # Not among the commonest: its share of the newest 4 ids (all of them hold it).
+    assert backends.doc_frequency("zeppelin", low, high) == high - low + 1

@@ -15,6 +15,7 @@ every query word still competes. Term statistics are sampled the same way (doc_f
 """
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -66,6 +67,10 @@ SQLITE_TRIGGER_NAMES = (
     "search_fts_title_au_new",
 )
 TSQUERY = "to_tsquery('simple'::regconfig, %s)"
+PG_TITLED_INDEX = (  # migration 0005: the titled documents by id, walked for frequent title words
+    "CREATE INDEX IF NOT EXISTS search_doc_titled ON search_searchdocument (id) "
+    "WHERE title_terms <> ''"
+)
 
 
 @dataclass
@@ -86,9 +91,17 @@ class Allowed:
     `where` is None when the filter needs a join (a prefilter on another table's columns): the
     engine queries are then built by the ORM, as before."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, ids: tuple[int, int] | None = None):
         self.queryset = queryset
         self._where: tuple[str, list] | None | bool = False
+        self._ids = ids
+
+    @property
+    def ids(self) -> tuple[int, int]:
+        """id_range(), once per search."""
+        if self._ids is None:
+            self._ids = id_range()
+        return self._ids
 
     @property
     def where(self) -> tuple[str, list] | None:
@@ -149,11 +162,27 @@ def _sqlite_datetime(value):
 
 def _fetch(sql: str, params) -> list[tuple]:
     with connection.cursor() as cur:
+        if vendor() == "postgresql":
+            sql, params = _inlined(cur, sql, params)
         cur.execute(sql, params)
         rows = cur.fetchall()
     if vendor() == "sqlite":
         return [(i, t, b, _sqlite_datetime(c), d) for i, t, b, c, d in rows]
     return rows
+
+
+def _inlined(cur, sql: str, params) -> tuple[str, list | None]:
+    """PostgreSQL, with server-side binding (settings.py): the statement with its values
+    inlined, quoted by psycopg as client-side binding would. A statement with parameters is
+    planned without their values there (plan_cache_mode=force_generic_plan, which suits
+    Agora's key lookups): for "newest title matches of a frequent word" the generic plan walks
+    the primary key through the whole table (5-7 s) where the planner, seeing the words, reads
+    the titles' GIN index (6 ms). Values inlined, every plan is made for them."""
+    if not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"):
+        return sql, params
+    from psycopg import ClientCursor
+
+    return ClientCursor(cur.cursor.connection).mogrify(sql, params), None
 
 
 def _candidates(newest, newest_titles, bound: int, titles: bool) -> Candidates:
@@ -198,6 +227,8 @@ def _candidates_sqlite(query, allowed, mode, bound, titles) -> Candidates:
 
 
 PG_WALK_ABOVE = 20_000  # PostgreSQL walks ids backwards only when every word is this common
+PG_WINDOW_ABOVE = 4  # a rare word with this many times more matches than wanted: newest ids first
+PG_TITLE_WALK_ABOVE = 2_500  # expected title matches above which titled documents are walked
 
 
 def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidates:
@@ -207,36 +238,73 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
     # are everywhere) or collects every match through GIN and sorts (cheap when one word is
     # rare); its planner has no statistics for rare words, and a backwards walk looking for a
     # rare one reads the whole table. Known frequencies decide: "id + 0" cannot use the key.
-    group_df = [sum(frequencies.get(t, 0) for t in g) for g in query.groups]
-    rare = bool(frequencies) and (
-        min(group_df) < PG_WALK_ABOVE if mode == "and" else sum(group_df) < PG_WALK_ABOVE
-    )
-    order = "search_searchdocument.id + 0" if rare else "search_searchdocument.id"
+    # A word's stems mostly come together (every occurrence is indexed under each of them):
+    # the commonest stem is the estimate, their sum would count the same documents twice.
+    group_df = [max(frequencies.get(t, 0) for t in g) for g in query.groups]
+    expected = min(group_df) if mode == "and" else sum(group_df)
+    rare = bool(frequencies) and expected < PG_WALK_ABOVE
 
-    def newest(condition, limit):
+    def fetch(condition, order, limit, extra="", extra_params=()):
         if allowed.where is None:
-            qs = allowed.queryset.extra(where=[condition], params=[tsquery])  # noqa: S610
-            if rare:
-                qs = qs.extra(select={"recency_": "search_searchdocument.id + 0"})  # noqa: S610
+            qs = allowed.queryset.extra(  # noqa: S610  (constant SQL)
+                where=[condition + extra], params=[tsquery, *extra_params]
+            )
+            if order != "search_searchdocument.id":
+                qs = qs.extra(select={"recency_": order})  # noqa: S610
                 return list(qs.order_by("-recency_").values_list(*FIELDS)[:limit])
             return list(qs.order_by("-id").values_list(*FIELDS)[:limit])
         where, params = allowed.where
         return _fetch(
             f"SELECT {COLUMNS} FROM search_searchdocument "  # noqa: S608  (constant SQL)
-            f"WHERE ({where}) AND {condition} ORDER BY {order} DESC LIMIT %s",
-            [*params, tsquery, limit],
+            f"WHERE ({where}) AND {condition}{extra} ORDER BY {order} DESC LIMIT %s",
+            [*params, tsquery, *extra_params, limit],
         )
 
-    return _candidates(
-        lambda limit: newest(f"search_searchdocument.tsv @@ {TSQUERY}", limit),
-        lambda limit: newest(
-            f"search_searchdocument.title_terms <> '' AND "
-            f"search_searchdocument.title_tsv @@ {TSQUERY}",
-            limit,
-        ),
-        bound,
-        titles,
-    )
+    def newest(limit):
+        condition = f"search_searchdocument.tsv @@ {TSQUERY}"
+        if not rare:
+            return fetch(condition, "search_searchdocument.id", limit)
+        if len(query.groups) == 1 and expected > PG_WINDOW_ABOVE * limit:
+            # Through GIN every match is read from the table before the sort keeps the newest
+            # (8,868 rows for a word in 0.2% of documents, 15-200 ms): first only the newest
+            # ids expected to hold three times what is wanted.
+            low, high = allowed.ids
+            span = 3 * limit * (high - low + 1) // max(expected, 1)
+            if span < high - low:
+                rows = fetch(
+                    condition,
+                    "search_searchdocument.id + 0",
+                    limit,
+                    " AND search_searchdocument.id > %s",
+                    [high - span],
+                )
+                if len(rows) >= limit:
+                    return rows
+        return fetch(condition, "search_searchdocument.id + 0", limit)
+
+    def newest_titles(limit):
+        titled = "search_searchdocument.title_terms <> ''"
+        match = f"search_searchdocument.title_tsv @@ {TSQUERY}"
+        if (mode == "or" or len(query.groups) == 1) and _pg_title_matches(
+            query, allowed.ids
+        ) >= PG_TITLE_WALK_ABOVE:
+            # Many title matches (one frequent word, or any of several): walking the titled
+            # documents newest first (search_doc_titled) finds enough at once; "IS TRUE" keeps
+            # the planner, which underestimates these matches, from collecting and sorting all
+            # of them instead. Titles holding all of several words can be few: GIN then.
+            return fetch(f"{titled} AND ({match}) IS TRUE", "search_searchdocument.id", limit)
+        return fetch(f"{titled} AND {match}", "search_searchdocument.id + 0", limit)
+
+    return _candidates(newest, newest_titles, bound, titles)
+
+
+def _pg_title_matches(query: ParsedQuery, ids: tuple[int, int]) -> float:
+    """Titles expected to hold any of the words, from the planner's statistics of title_tsv
+    (words that are not among its commonest count for nothing)."""
+    with connection.cursor() as cur:
+        common = _pg_common_terms(cur, "title_tsv")
+    low, high = ids
+    return sum(common.get(t, 0.0) for g in query.groups for t in g) * (high - low + 1)
 
 
 # --- statistics for scoring --------------------------------------------------------------------
@@ -255,14 +323,39 @@ def id_range() -> tuple[int, int]:
     return low or 0, high or 0
 
 
-PG_DF_WINDOW = 20_000  # PostgreSQL: newest documents a term's frequency is sampled from
+PG_DF_WINDOW = 20_000  # PostgreSQL: newest documents a rare term's frequency is sampled from
+PG_STATS_SECONDS = 600.0  # how long the planner statistics read for frequencies are reused
+_pg_common: dict[tuple, tuple[float, dict[str, float]]] = {}
+
+
+def _pg_common_terms(cur, column: str = "tsv") -> dict[str, float]:
+    """PostgreSQL: term -> share of documents, for the commonest terms of a tsvector column
+    (ANALYZE's sample of the whole table, pg_stats.most_common_elems; search_reindex ends with
+    ANALYZE)."""
+    key = (connection.settings_dict.get("NAME"), column)
+    now = time.monotonic()
+    hit = _pg_common.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    cur.execute(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE schemaname = current_schema() AND tablename = 'search_searchdocument' "
+        "AND attname = %s",
+        [column],
+    )
+    row = cur.fetchone()
+    # The frequencies end with three more numbers (minimum, maximum, nulls): zip drops them.
+    common = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _pg_common[key] = (now + PG_STATS_SECONDS, common)
+    return common
 
 
 def doc_frequency(term: str, id_low: int, id_high: int) -> int:
     """How many documents hold `term`, estimated without reading all of them. SQLite: counted
     up to DF_SAMPLE newest first, then extrapolated from how far back the DF_SAMPLE-th is (ids
-    spread over time). PostgreSQL: its share of the newest PG_DF_WINDOW documents (a backwards
-    walk; through GIN, a common word meant collecting hundreds of thousands of rows)."""
+    spread over time). PostgreSQL: a common term's share of the table from the planner's
+    statistics, any other term's share of the newest PG_DF_WINDOW ids (found through GIN and
+    the primary key: reading those 20,000 rows cost 10-100 ms per new term)."""
     total = max(id_high - id_low + 1, 0)
     with connection.cursor() as cur:
         if vendor() == "sqlite":
@@ -282,13 +375,17 @@ def doc_frequency(term: str, id_low: int, id_high: int) -> int:
                 [f"'{term}'"],
             )
             return cur.fetchone()[0]
-        cur.execute(
-            f"SELECT COUNT(*) FILTER (WHERE tsv @@ {TSQUERY}), COUNT(*) FROM ("  # noqa: S608
-            "SELECT tsv FROM search_searchdocument ORDER BY id DESC LIMIT %s) AS newest",
-            [f"'{term}'", PG_DF_WINDOW],
+        share = _pg_common_terms(cur).get(term)
+        if share is not None:
+            return min(int(share * total), total)
+        sql, params = _inlined(
+            cur,
+            f"SELECT COUNT(*) FROM search_searchdocument WHERE id > %s AND tsv @@ {TSQUERY}",  # noqa: S608
+            [id_high - PG_DF_WINDOW, f"'{term}'"],
         )
-        count, sampled = cur.fetchone()
-        return min(int(count * total / max(sampled, 1)), total)
+        cur.execute(sql, params)
+        count = cur.fetchone()[0]
+        return min(int(count * total / PG_DF_WINDOW), total)
 
 
 def length_sample(limit: int = 500) -> list[int]:
@@ -318,6 +415,7 @@ def before_bulk_load() -> None:
         else:
             cur.execute("DROP INDEX IF EXISTS search_doc_tsv")
             cur.execute("DROP INDEX IF EXISTS search_doc_title_tsv")
+            cur.execute("DROP INDEX IF EXISTS search_doc_titled")
             cur.execute("TRUNCATE search_searchdocument")
 
 
@@ -343,4 +441,5 @@ def after_bulk_load() -> None:
                 "CREATE INDEX IF NOT EXISTS search_doc_title_tsv ON search_searchdocument "
                 "USING GIN (title_tsv) WHERE title_terms <> ''"
             )
+            cur.execute(PG_TITLED_INDEX)
             cur.execute("ANALYZE search_searchdocument")

@@ -56,10 +56,11 @@ def _average_length() -> float:
     return sum(sample) / len(sample) if sample else 1.0
 
 
-def frequencies(query: ParsedQuery) -> dict[str, int]:
-    """Document frequency of every term of the query (sampled, see backends.doc_frequency)."""
+def frequencies(query: ParsedQuery, ids: tuple[int, int] | None = None) -> dict[str, int]:
+    """Document frequency of every term of the query (sampled, see backends.doc_frequency);
+    `ids`: backends.id_range(), when the caller has it."""
     db = connection.settings_dict.get("NAME")
-    low, high = backends.id_range()
+    low, high = ids or backends.id_range()
     # In a large index every estimate is reused for a while; in a small one they are exact
     # and cheap, and only the extrapolated ones (frequent terms) are kept.
     large = high - low + 1 >= SMALL_INDEX
@@ -74,18 +75,19 @@ def frequencies(query: ParsedQuery) -> dict[str, int]:
     return out
 
 
-def score(query: ParsedQuery, rows) -> list[Scored]:
+def score(query: ParsedQuery, rows, ids: tuple[int, int] | None = None) -> list[Scored]:
     """rows: (id, title terms, body terms, created_at, doc_type) from backends.rank."""
     if not rows:
         return []
     db = connection.settings_dict.get("NAME")
-    low, high = backends.id_range()
+    ids = ids or backends.id_range()
+    low, high = ids
     n = max(high - low + 1, 1)
     large = n >= SMALL_INDEX
     avglen = max(_cached((db, "avglen"), _average_length, lambda _: large), 1.0)
     idf = {
         term: max(math.log((n - df + 0.5) / (df + 0.5)), 1e-6)
-        for term, df in frequencies(query).items()
+        for term, df in frequencies(query, ids).items()
     }
     groups = query.groups
     out = []

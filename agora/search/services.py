@@ -262,12 +262,12 @@ def _visible_prefix(ranked, plan: Plan, wanted: int):
     return visible, pos >= len(ranked)
 
 
-def _any_word_candidates(query: ParsedQuery, allowed, seen: set):
+def _any_word_candidates(query: ParsedQuery, allowed, seen: set, ids=None):
     """Candidates holding any of the words, within backends.OR_CANDIDATES: each word's newest
     matches in turn, rarest word first, so the words that weigh most in the score (and name
     the subject) are fully covered and the commonest are the ones cut; then, if cut, the newest
     any-word title matches."""
-    df = scoring.frequencies(query)
+    df = scoring.frequencies(query, ids)
     by_rarity = sorted(query.groups, key=lambda g: max(df.get(t, 0) for t in g))
     rows: dict[int, tuple] = {}
     capped = False
@@ -297,11 +297,14 @@ def _order(row):
 
 
 def _ranked(plan: Plan, query: ParsedQuery) -> tuple[list[tuple[int, float, str]], bool]:
-    allowed = backends.Allowed(SearchDocument.objects.filter(plan.columns))
-    frequencies = scoring.frequencies(query) if backends.vendor() == "postgresql" else None
+    ids = backends.id_range()  # once per search: the statistics and plans below need it
+    allowed = backends.Allowed(SearchDocument.objects.filter(plan.columns), ids)
+    frequencies = scoring.frequencies(query, ids) if backends.vendor() == "postgresql" else None
     found = backends.rank(query, allowed, "and", frequencies=frequencies)
     capped = found.capped
-    rows = [(r.id, r.score, r.created_at, r.doc_type) for r in scoring.score(query, found.rows)]
+    rows = [
+        (r.id, r.score, r.created_at, r.doc_type) for r in scoring.score(query, found.rows, ids)
+    ]
     if len(query.groups) > 1 and len(rows) < VERIFY_CHUNK:
         rows = _visible_rows(rows, plan)
     if len(rows) < OR_FALLBACK_BELOW and len(query.groups) > 1:
@@ -310,10 +313,10 @@ def _ranked(plan: Plan, query: ParsedQuery) -> tuple[list[tuple[int, float, str]
         # times a power of the share of the query's words they hold, so three words of four
         # beat one word repeated.
         seen = {r[0] for r in rows}
-        any_rows, any_capped = _any_word_candidates(query, allowed, seen)
+        any_rows, any_capped = _any_word_candidates(query, allowed, seen, ids)
         extra = [
             (r.id, r.score * r.held**COORDINATION_POWER, r.created_at, r.doc_type)
-            for r in scoring.score(query, any_rows)
+            for r in scoring.score(query, any_rows, ids)
         ]
         capped = capped or any_capped
         floor = min((r[1] for r in rows), default=0.0)
