@@ -185,24 +185,27 @@ def _person(username: str, display_name: str | None, avatar: str | None) -> dict
 
 
 # --- Post cards ---------------------------------------------------------------------------------
-# A page is one statement. Its `page` CTE selects the cards (the source — timeline, posts, tagged
-# posts — joined to author, profile, community and category, the visibility rule and the keyset
-# inside); the result is those cards, then, told apart by the first column, the quoted posts
-# the viewer may read, the reactions per kind, the viewer's own, the hashtags and the files of
-# the cards shown. Every row has the card's 22 columns; the other rows put their values in the
-# slots noted below and NULL elsewhere (the card branch comes first, so PostgreSQL takes the
-# column types from it). One round trip instead of two or three, and no list of ids sent back:
-# on PostgreSQL each statement costs ~0.1 ms of client CPU (psycopg) plus its share of the
-# backend's per-statement work.
+# A page is one statement. Its `page` CTE picks the page: the ids (and the keyset) of the posts
+# of the source — timeline, posts, tagged posts — the viewer may read, newest first; `shown`
+# is the page without the one row past it. The result is the cards of the page, then, told
+# apart by the first column, the quoted posts the viewer may read, the reactions per kind, the
+# viewer's own, the hashtags and the files of the cards shown. Every row has the card's 22
+# columns; the other rows put their values in the slots noted below and NULL elsewhere (the
+# card branch comes first, so PostgreSQL takes the column types from it). The rows come in no
+# particular order: `_cards` puts them in the page's (an ORDER BY over the UNION made SQLite
+# sort every branch, bodies included, for ~0.1 ms). One round trip instead of two or three,
+# and no list of ids sent back: on PostgreSQL each statement costs ~0.1 ms of client CPU
+# (psycopg) plus the backend's per-statement work.
 
 CARD, QUOTED, REACTIONS, OWN, TAG, FILE = range(6)  # the first column
 
 
 def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
-    """A card's columns 2-20 (after `what`): 1-based 2 id, 3 kind, 4 title, 5 body, 6 body_html,
-    7 created_at, 8 edited_at, 9 pinned_at, 10 comment_count, 11 reaction_count, 12 quoted_id,
-    13 username, 14 display_name, 15 avatar, 16-18 community slug, name, kind, 19-20 category
-    slug, name (NULL for a quoted post's card)."""
+    """A card's columns after `what` (0-based in a row): 1 id, 2 kind, 3 title, 4 body,
+    5 body_html, 6 created_at, 7 edited_at, 8 pinned_at, 9 comment_count, 10 reaction_count,
+    11 quoted_id, 12 username, 13 display_name, 14 avatar, 15-17 community slug, name, kind,
+    18-19 category slug, name (NULL for a quoted post's card); a page's cards add their
+    keyset (time, id) in 20-21."""
     category = f"{cat}.slug, {cat}.name" if cat else "NULL, NULL"
     return (
         f"{p}.id, {p}.kind, {p}.title, {p}.body, {p}.body_html, {_ts(f'{p}.created_at')},"
@@ -212,9 +215,9 @@ def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
     )
 
 
-# Where the other rows put their values: post id in 2 (id), a reaction kind, tag or file name
-# in 3 (kind), a file's content type in 4, a tag's key in 5, a count or file id in 10, a file's
-# size in 11 and is_image in 12. The keyset (time, id) of a card is in 21-22.
+# Where the other rows put their values (0-based): the post id in 1, a reaction kind, tag or
+# file name in 2, a file's content type in 3, a tag's key in 4, a count or a file's id in 9,
+# its size in 10 and is_image in 11.
 _NULLS = {n: ", NULL" * n for n in range(22)}
 
 
@@ -242,8 +245,7 @@ def _completion_sql(viewer_guest: bool) -> str:
         UNION ALL
         SELECT {FILE}, a.post_id, a.name, a.content_type{_NULLS[5]}, a.id, a.size,
                CAST(a.is_image AS INTEGER){_NULLS[10]}
-          FROM {T_ATTACHMENT} a WHERE a.post_id IN (SELECT id FROM shown)
-        ORDER BY 1, 21 DESC, 22 DESC, 5, 10, 3"""
+          FROM {T_ATTACHMENT} a WHERE a.post_id IN (SELECT id FROM shown)"""
 
 
 # The sources of the feeds: FROM, condition, and the keyset (time, id) columns, newest first.
@@ -254,15 +256,8 @@ SOURCES = {
     "profile": (f"{T_POST} p", "p.author_id = %(target)s", ("p.created_at", "p.id")),
     "hashtag": (f"{T_POSTTAG} ph JOIN {T_POST} p ON p.id = ph.post_id",
                 "ph.hashtag_id = %(target)s", ("ph.created_at", "ph.post_id")),
-    "post": (f"{T_POST} p", "p.id = %(target)s", None),
+    "post": (f"{T_POST} p", "p.id = %(target)s", ("NULL", "NULL")),
 }  # fmt: skip
-
-
-PAGE_COLUMNS = (
-    "id, kind, title, body, body_html, created_at, edited_at, pinned_at, comment_count,"
-    " reaction_count, quoted_id, username, display_name, avatar, c_slug, c_name, c_kind,"
-    " cat_slug, cat_name, k_at, k_id"
-)
 
 
 @functools.cache
@@ -270,35 +265,34 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
     """The statement for a page of `source`: one text per vendor and variant, built once
     (and prepared once per connection by PostgreSQL)."""
     del vendor  # a part of the cache key: _ts() depends on it
-    sql_from, where, keyset = SOURCES[source]
-    if keyset:
-        time_col, id_col = keyset
-        keys = f"{_ts(time_col)}, {id_col}"
+    sql_from, where, (time_col, id_col) = SOURCES[source]
+    order, shown_order = "", ""
+    if source != "post":
         order = f"ORDER BY {time_col} DESC, {id_col} DESC"
-        shown = "SELECT id, quoted_id FROM page ORDER BY k_at DESC, k_id DESC LIMIT %(shown)s"
-        if after:
-            # The keyset condition after the cursor, as in core.pagination; the redundant
-            # `time <= x` lets PostgreSQL seek in the index instead of filtering.
-            where += (
-                f" AND {time_col} <= %(at)s"
-                f" AND ({time_col} < %(at)s OR ({time_col} = %(at)s AND {id_col} < %(last_id)s))"
-            )
-    else:
-        keys, order, shown = "NULL, NULL", "", "SELECT id, quoted_id FROM page"
+        shown_order = "ORDER BY k_at DESC, k_id DESC"
+    if after:
+        # The keyset condition after the cursor, as in core.pagination; the redundant
+        # `time <= x` lets PostgreSQL seek in the index instead of filtering.
+        where += (
+            f" AND {time_col} <= %(at)s"
+            f" AND ({time_col} < %(at)s OR ({time_col} = %(at)s AND {id_col} < %(last_id)s))"
+        )
     return f"""
-        WITH page ({PAGE_COLUMNS}) AS (
-            SELECT {_card_select("p", "u", "pr", "c", "cat")}, {keys}
-              FROM {sql_from}
-              JOIN {T_USER} u ON u.id = p.author_id
-              LEFT JOIN {T_PROFILE} pr ON pr.user_id = p.author_id
-              LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
-              LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id
+        WITH page (id, quoted_id, k_at, k_id) AS (
+            SELECT p.id, p.quoted_id, {time_col}, {id_col}
+              FROM {sql_from} LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
              WHERE {where} AND {_visible("p", "c", guest=viewer_guest)}
              {order}
              LIMIT %(limit)s
         ),
-        shown AS ({shown})
-        SELECT {CARD}, page.* FROM page{_completion_sql(viewer_guest)}"""
+        shown AS (SELECT id, quoted_id FROM page {shown_order} LIMIT %(shown)s)
+        SELECT {CARD}, {_card_select("p", "u", "pr", "c", "cat")}, {_ts("page.k_at")}, page.k_id
+          FROM page
+          JOIN {T_POST} p ON p.id = page.id
+          JOIN {T_USER} u ON u.id = p.author_id
+          LEFT JOIN {T_PROFILE} pr ON pr.user_id = p.author_id
+          LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
+          LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id{_completion_sql(viewer_guest)}"""
 
 
 def _card(row, urls: _Urls) -> dict:
@@ -343,49 +337,62 @@ def _quoted_card(row) -> dict:
     return quoted
 
 
+def _newest_first(row):
+    return row[20], row[21]
+
+
 def _cards(viewer, source: str, target: int, limit: int, cursor=None) -> tuple[list, list]:
-    """The cards of a page (at most `limit`) and the rows of the page query (so the caller
-    can tell whether there is a next page and where it starts)."""
+    """The cards of a page (at most `limit`) and the page's rows, newest first, the one past
+    the page included (so the caller can tell whether there is a next page)."""
     params = {**_viewer_params(viewer), "target": target, "limit": limit + 1, "shown": limit}
     if cursor:
-        at, last_id = _keyset(cursor)
-        params.update(at=at, last_id=last_id)
+        params["at"], params["last_id"] = _keyset(cursor)
     sql = _cards_sql(connection.vendor, source, bool(viewer.is_guest), bool(cursor))
-    urls = _Urls()
-    page, cards, by_id, quoted = [], [], {}, {}
+    page, quoted, reactions, own, tags, files = [], {}, [], [], [], []
     for row in _rows(sql, params):
         what = row[0]
         if what == CARD:
             page.append(row)
-            if len(page) <= limit:
-                card = by_id[row[1]] = _card(row, urls)
-                cards.append(card)
         elif what == QUOTED:
-            quoted[row[1]] = _quoted_card(row)
+            quoted[row[1]] = row
         elif what == REACTIONS:
-            by_id[row[1]]["reactions"][row[2]] = row[9]
+            reactions.append(row)
         elif what == OWN:
-            by_id[row[1]]["viewer_reaction"] = row[2]  # the last key, as PostOut has it
+            own.append(row)
         elif what == TAG:
-            by_id[row[1]]["hashtags"].append(row[2])
+            tags.append(row)
         else:
-            post_id, attachment_id = row[1], row[9]
-            by_id[post_id]["attachments"].append(
-                {
-                    "id": attachment_id,
-                    "name": row[2],
-                    "content_type": row[3],
-                    "size": row[10],
-                    "is_image": bool(row[11]),
-                    "url": urls.attachment_url(post_id, attachment_id),
-                }
-            )
-    for card in cards:
-        found = quoted.get(card["quoted"]) if card["quoted"] is not None else None
+            files.append(row)
+    page.sort(key=_newest_first, reverse=True)  # (time, id) is unique: a total order
+    urls = _Urls()
+    cards, by_id = [], {}
+    for row in page[:limit]:
+        card = by_id[row[1]] = _card(row, urls)
+        cards.append(card)
+        found = quoted.get(row[11]) if row[11] is not None else None
         if found is None:
             del card["quoted"]  # none, or one the viewer may not read (secret, hidden, deleted)
         else:
-            card["quoted"] = found
+            card["quoted"] = _quoted_card(found)
+    # Reactions by count (then kind), tags by key (as Hashtag.Meta), files by id.
+    for row in sorted(reactions, key=lambda r: (r[9], r[2])):
+        by_id[row[1]]["reactions"][row[2]] = row[9]
+    for row in own:
+        by_id[row[1]]["viewer_reaction"] = row[2]  # the last key, as PostOut has it
+    for row in sorted(tags, key=lambda r: r[4]):
+        by_id[row[1]]["hashtags"].append(row[2])
+    for row in sorted(files, key=lambda r: r[9]):
+        post_id, attachment_id = row[1], row[9]
+        by_id[post_id]["attachments"].append(
+            {
+                "id": attachment_id,
+                "name": row[2],
+                "content_type": row[3],
+                "size": row[10],
+                "is_image": bool(row[11]),
+                "url": urls.attachment_url(post_id, attachment_id),
+            }
+        )
     return cards, page
 
 
@@ -480,11 +487,12 @@ def readable_post(viewer, post_id: int) -> bool:
 
 
 # --- Comments -----------------------------------------------------------------------------------
-# A page of comments is one statement too: a row saying the post is readable, the top-level
-# comments (one past the page), the live replies of those shown, then the reactions per kind and
-# the viewer's own of all of them. Columns (1-based): 1 what, 2 id, 3 post_id, 4 parent_id,
-# 5 username, 6 display_name, 7 avatar, 8 body, 9 body_html, 10 created_at, 11 edited_at,
-# 12 reaction_count; reaction rows put the comment id in 2, the kind in 5 and a count in 12.
+# A page of comments is one statement too: a row saying the post is readable, then the top-level
+# comments (one past the page), the live replies of those shown, the reactions per kind and the
+# viewer's own of all of them, in no particular order (`comment_page` sorts them). Columns
+# (0-based): 0 what, 1 id, 2 post_id, 3 parent_id, 4 username, 5 display_name, 6 avatar, 7 body,
+# 8 body_html, 9 created_at, 10 edited_at, 11 reaction_count; reaction rows put the comment id
+# in 1, the kind in 4 and a count in 11.
 
 READABLE, TOP, REPLY, COMMENT_REACTIONS, COMMENT_OWN = range(5)
 
@@ -493,45 +501,42 @@ READABLE, TOP, REPLY, COMMENT_REACTIONS, COMMENT_OWN = range(5)
 def _comments_sql(vendor: str, viewer_guest: bool, after: bool) -> str:
     del vendor  # a part of the cache key: _ts() depends on it
     live = "k.deleted_at IS NULL AND k.hidden_at IS NULL"
-    columns = (
-        f"k.id, k.post_id, k.parent_id, u.username, pr.display_name, pr.avatar, k.body,"
-        f" k.body_html, {_ts('k.created_at')}, {_ts('k.edited_at')}, k.reaction_count"
-    )
-    joins = (
-        f"JOIN {T_USER} u ON u.id = k.author_id"
-        f" LEFT JOIN {T_PROFILE} pr ON pr.user_id = k.author_id"
-    )
-    names = (
-        "id, post_id, parent_id, username, display_name, avatar, body, body_html, created_at,"
-        " edited_at, reaction_count"
-    )
     keyset = ""
     if after:  # oldest first: the redundant `>=` lets PostgreSQL seek in the index
         keyset = (
             " AND k.created_at >= %(at)s"
             " AND (k.created_at > %(at)s OR (k.created_at = %(at)s AND k.id > %(last_id)s))"
         )
+
+    def comments(what: int, ids: str) -> str:
+        return f"""
+        SELECT {what}, k.id, k.post_id, k.parent_id, u.username, pr.display_name, pr.avatar,
+               k.body, k.body_html, {_ts("k.created_at")}, {_ts("k.edited_at")}, k.reaction_count
+          FROM {ids} i
+          JOIN {T_COMMENT} k ON k.id = i.id
+          JOIN {T_USER} u ON u.id = k.author_id
+          LEFT JOIN {T_PROFILE} pr ON pr.user_id = k.author_id"""
+
     return f"""
         WITH readable AS (
             SELECT p.id FROM {T_POST} p LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
              WHERE p.id = %(post)s AND {_visible("p", "c", guest=viewer_guest)}
         ),
-        top ({names}) AS (
-            SELECT {columns} FROM {T_COMMENT} k {joins}
-             WHERE k.post_id IN (SELECT id FROM readable) AND k.parent_id IS NULL AND {live}{keyset}
+        top (id, created_at) AS (
+            SELECT k.id, k.created_at FROM {T_COMMENT} k
+             WHERE k.post_id = %(post)s AND k.parent_id IS NULL AND {live}{keyset}
+               AND EXISTS (SELECT 1 FROM readable)
              ORDER BY k.created_at, k.id LIMIT %(limit)s
         ),
         shown AS (SELECT id FROM top ORDER BY created_at, id LIMIT %(shown)s),
-        replies ({names}) AS (
-            SELECT {columns} FROM {T_COMMENT} k {joins}
+        replies AS (
+            SELECT k.id FROM {T_COMMENT} k
              WHERE k.post_id = %(post)s AND k.parent_id IN (SELECT id FROM shown) AND {live}
         ),
         listed AS (SELECT id FROM shown UNION ALL SELECT id FROM replies)
         SELECT {READABLE}, id{", NULL" * 10} FROM readable
-        UNION ALL
-        SELECT {TOP}, top.* FROM top
-        UNION ALL
-        SELECT {REPLY}, replies.* FROM replies
+        UNION ALL{comments(TOP, "top")}
+        UNION ALL{comments(REPLY, "replies")}
         UNION ALL
         SELECT {COMMENT_REACTIONS}, r.comment_id, NULL, NULL, r.kind{", NULL" * 6}, COUNT(*)
           FROM {T_REACTION} r WHERE r.comment_id IN (SELECT id FROM listed)
@@ -539,8 +544,7 @@ def _comments_sql(vendor: str, viewer_guest: bool, after: bool) -> str:
         UNION ALL
         SELECT {COMMENT_OWN}, r.comment_id, NULL, NULL, r.kind{", NULL" * 7}
           FROM {T_REACTION} r
-         WHERE r.user_id = %(viewer)s AND r.comment_id IN (SELECT id FROM listed)
-        ORDER BY 1, 10, 2, 5"""
+         WHERE r.user_id = %(viewer)s AND r.comment_id IN (SELECT id FROM listed)"""
 
 
 def _comment(row) -> dict:
@@ -558,6 +562,10 @@ def _comment(row) -> dict:
     out["reaction_count"] = reactions
     out["reactions"] = {}
     return out
+
+
+def _oldest_first(row):
+    return row[9], row[1]
 
 
 def comment_page(viewer, post_id: int, cursor=None, limit=None) -> Page:
@@ -578,33 +586,45 @@ def comment_page(viewer, post_id: int, cursor=None, limit=None) -> Page:
             raise
     if not _can_read(viewer):
         raise NotFound(_("No such post."))
-    rows = _rows(_comments_sql(connection.vendor, bool(viewer.is_guest), bool(cursor)), params)
-    if not rows or rows[0][0] != READABLE:
-        raise NotFound(_("No such post."))
-    top, by_id, last_at, next_cursor = [], {}, None, None
-    for row in rows:
+    sql = _comments_sql(connection.vendor, bool(viewer.is_guest), bool(cursor))
+    readable, top, replies, reactions, own = False, [], [], [], []
+    for row in _rows(sql, params):
         what = row[0]
         if what == TOP:
-            if len(top) == limit:  # the one past the page: there is a next page
-                next_cursor = _encode([_aware(last_at), top[-1]["id"]])
-                continue
-            comment = by_id[row[1]] = _comment(row)
-            comment["replies"] = []
-            last_at = row[9]
-            top.append(comment)
+            top.append(row)
         elif what == REPLY:
-            reply = by_id[row[1]] = _comment(row)
-            by_id[row[3]]["replies"].append(reply)
+            replies.append(row)
         elif what == COMMENT_REACTIONS:
-            by_id[row[1]]["reactions"][row[4]] = row[11]
+            reactions.append(row)
         elif what == COMMENT_OWN:
-            comment = by_id[row[1]]
-            # viewer_reaction comes after reactions, and replies last (CommentOut's order).
-            replies_of = comment.pop("replies", None)
-            comment["viewer_reaction"] = row[4]
-            if replies_of is not None:
-                comment["replies"] = replies_of
-    return Page(items=top, next_cursor=next_cursor)
+            own.append(row)
+        else:
+            readable = True
+    if not readable:
+        raise NotFound(_("No such post."))
+    top.sort(key=_oldest_first)  # (created_at, id) is unique: a total order
+    next_cursor = None
+    if len(top) > limit:  # the one past the page: there is a next page
+        top = top[:limit]
+        next_cursor = _encode([_aware(top[-1][9]), top[-1][1]])
+    items, by_id = [], {}
+    for row in top:
+        comment = by_id[row[1]] = _comment(row)
+        comment["replies"] = []
+        items.append(comment)
+    for row in sorted(replies, key=_oldest_first):
+        reply = by_id[row[1]] = _comment(row)
+        by_id[row[3]]["replies"].append(reply)
+    for row in sorted(reactions, key=lambda r: r[4]):  # by kind
+        by_id[row[1]]["reactions"][row[4]] = row[11]
+    for row in own:
+        comment = by_id[row[1]]
+        # viewer_reaction comes after reactions, and replies last (CommentOut's order).
+        replies_of = comment.pop("replies", None)
+        comment["viewer_reaction"] = row[4]
+        if replies_of is not None:
+            comment["replies"] = replies_of
+    return Page(items=items, next_cursor=next_cursor)
 
 
 # --- Answering ----------------------------------------------------------------------------------
