@@ -74,3 +74,24 @@ def test_the_api_answers_the_same(people, client_for):
             assert r.status_code == 200 and r.json() == expected
         else:
             assert r.status_code == 404
+
+
+def test_the_api_bytes_are_what_ninja_would_write(people, client_for):
+    """GET /users/{name} encodes profile_out as is: the same bytes as ninja validating it
+    against ProfileOut and encoding the dump, own profile (with `visibility`) included."""
+    import json
+
+    from ninja.responses import NinjaJSONEncoder
+
+    from agora.people.schemas import ProfileOut
+
+    for viewer in (people["viewer"], people["friend"]):
+        c = client_for(viewer)
+        for target in people["targets"]:
+            if not target.is_active:
+                continue
+            r = c.get(f"/api/v1/users/{target.username}")
+            view = services.access_profile(viewer, target.username)
+            dumped = ProfileOut.model_validate(profile_out(view)).model_dump(exclude_unset=True)
+            assert r.content == json.dumps(dumped, cls=NinjaJSONEncoder).encode(), target
+            assert r["Content-Type"] == "application/json; charset=utf-8"

@@ -1,7 +1,11 @@
+import json
+
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import NinjaJSONEncoder
 
 from agora.core.api import ErrorOut, StrictInput
 from agora.core.errors import Invalid, NotFound
@@ -57,13 +61,23 @@ def list_users(request, query: Query[DirectoryQuery]):
     return _page(services.directory(request.auth, filters, query.cursor, query.limit))
 
 
+def profile_response(view) -> HttpResponse:
+    """A ProfileOut encoded as ninja encodes it, without validating it again on the way out
+    (~0.1 ms for this, one of the most read endpoints): profile_out is already what ninja
+    would dump (tests/test_profile_lean.py compares the bytes)."""
+    return HttpResponse(
+        json.dumps(profile_out(view), cls=NinjaJSONEncoder),
+        content_type="application/json; charset=utf-8",  # as ninja's create_response
+    )
+
+
 @router.get("/users/{username}", response={200: ProfileOut, **ERRORS}, exclude_unset=True)
 def get_user(request, username: str):
     if request.auth.is_employee and "\x00" not in username:
         view = lean_profile(request.auth, username)  # two queries instead of three ORM ones
         if view is None:
             raise NotFound(_("No such person."))
-        return profile_out(view)
+        return profile_response(view)
     return profile_out(services.access_profile(request.auth, username))
 
 

@@ -1,5 +1,6 @@
 """What one viewer is shown of a profile: hidden fields are absent, not just blanked in HTML."""
 
+import weakref
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
@@ -150,30 +151,49 @@ def present(profile: Profile, viewer, *, skill_links=None, interest_links=None) 
 # GUEST_CONTACTS rules that other apps register: they keep the ORM path.
 
 
-def _profile_columns(connection):
-    fields = Profile._meta.concrete_fields
-    converters = []
-    for model_field in fields:
-        col = model_field.get_col("p")
-        found = connection.ops.get_db_converters(col) + model_field.get_db_converters(connection)
-        converters.append((col, found))
-    return fields, converters
+_columns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _profile_columns(connection) -> tuple:
+    """The profile's columns as SQL and the converters of each (per database connection: the
+    converters are bound to it), computed once instead of on every request (~30 fields)."""
+    found = _columns.get(connection)
+    if found is None:
+        fields = Profile._meta.concrete_fields
+        converters = []
+        for model_field in fields:
+            col = model_field.get_col("p")
+            funcs = connection.ops.get_db_converters(col) + model_field.get_db_converters(
+                connection
+            )
+            converters.append((col, funcs) if funcs else None)
+        sql = ", ".join(f"p.{connection.ops.quote_name(f.column)}" for f in fields)
+        found = _columns[connection] = (sql, [f.attname for f in fields], converters)
+    return found
+
+
+def _partial(model, alias: str, **values):
+    """An instance with only these fields loaded (the others deferred), as the ORM's
+    .only() builds it: much cheaper than Model(**kwargs), which sets every field."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(alias, names, [values[name] for name in names])
 
 
 def lean_profile(viewer, username: str) -> ProfileView | None:
     """What `services.access_profile` presents, for an employee viewer; None if the person
     doesn't exist or isn't visible. Only for employees (asserted)."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
+    from django.db import DEFAULT_DB_ALIAS, connections
 
     from .models import Department, Follow, Interest, Skill
 
     assert viewer.is_employee
+    connection = connections[DEFAULT_DB_ALIAS]
+    alias = connection.alias
     user_model = get_user_model()
-    fields, converters = _profile_columns(connection)
+    columns, attnames, converters = _profile_columns(connection)
     t_profile, t_user = Profile._meta.db_table, user_model._meta.db_table
     t_follow = Follow._meta.db_table
-    columns = ", ".join(f"p.{connection.ops.quote_name(f.column)}" for f in fields)
     # Employees see every active person; a manager is named only if visible too.
     sql = f"""
         SELECT {columns}, u.username, u.kind, u.email, d.name, d.slug, mu.username,
@@ -193,23 +213,30 @@ def lean_profile(viewer, username: str) -> ProfileView | None:
         row = cursor.fetchone()
         if row is None:
             return None
-        n = len(fields)
-        values = []
-        for value, (col, found) in zip(row[:n], converters, strict=True):
-            for convert in found:
-                value = convert(value, col, connection)
-            values.append(value)
-        profile = Profile.from_db(connection.alias, [f.attname for f in fields], values)
+        n = len(attnames)
+        values = list(row[:n])
+        for i, found in enumerate(converters):
+            if found is not None:
+                col, funcs = found
+                for convert in funcs:
+                    values[i] = convert(values[i], col, connection)
+        profile = Profile.from_db(alias, attnames, values)
         (uname, kind, email, d_name, d_slug, m_username, m_display, owner_follows_viewer,
          viewer_follows_owner) = row[n:]  # fmt: skip
-        profile.user = user_model(id=profile.user_id, username=uname, kind=kind, email=email)
+        profile.user = _partial(
+            user_model, alias, id=profile.user_id, username=uname, kind=kind, email=email
+        )
         if profile.department_id and d_name is not None:
-            profile.department = Department(id=profile.department_id, name=d_name, slug=d_slug)
+            profile.department = _partial(
+                Department, alias, id=profile.department_id, name=d_name, slug=d_slug
+            )
         manager_visible = m_username is not None and m_display is not None
         if profile.manager_id and m_username is not None:
-            manager = user_model(id=profile.manager_id, username=m_username)
+            manager = _partial(user_model, alias, id=profile.manager_id, username=m_username)
             if m_display is not None:
-                manager.profile = Profile(user_id=profile.manager_id, display_name=m_display)
+                manager.profile = _partial(
+                    Profile, alias, user_id=profile.manager_id, display_name=m_display
+                )
             profile.manager = manager
         profile.owner_follows_viewer = bool(owner_follows_viewer)
         profile.viewer_follows_owner = bool(viewer_follows_owner)

@@ -57,6 +57,8 @@ class ProfileOut(Schema):
 
 
 def profile_out(view: ProfileView) -> dict:
+    """The ProfileOut of a view: its keys in the schema's order and hidden fields absent, so
+    it is exactly what ninja dumps from it (GET /users/{name} encodes it as is)."""
     out = {
         "username": view.username,
         "display_name": view.display_name,
@@ -70,19 +72,17 @@ def profile_out(view: ProfileView) -> dict:
         "bio": view.bio,
         "bio_html": view.bio_html,
         "email": view.email,
-        "team": view.team,
-        "location": view.location,
-        "languages": view.languages,
-        "goals": view.goals,
-        "help_with": view.help_with,
         "department": (
             {"name": view.department, "slug": view.department_slug} if view.department else None
         ),
+        "team": view.team,
         "manager": (
             {"username": view.manager.username, "display_name": view.manager.display_name}
             if view.manager
             else None
         ),
+        "location": view.location,
+        "languages": view.languages,
         "skills": (
             [{"name": s.name, "level": s.level, "level_label": s.level_label} for s in view.skills]
             if view.skills is not None
@@ -93,6 +93,8 @@ def profile_out(view: ProfileView) -> dict:
             if view.interests is not None
             else None
         ),
+        "goals": view.goals,
+        "help_with": view.help_with,
     }
     if view.is_self:
         from .models import PRIVATE_FIELDS
