@@ -97,18 +97,33 @@ def _term_rows(pairs, recent_places=None, users=None) -> list[tuple]:
     active there. With `users`: all their rows of the pairs, (user_id, i, weight, answers,
     accepted, last_at); last_at as the database returns it (see _as_datetime)."""
     terms = ExpertTerm._meta.db_table
-    parts, params = [], []
-    if users is None:
-        columns, only, limit = "weight", "", f"ORDER BY weight DESC LIMIT {int(TERM_ROWS)}"
-    else:
-        columns, limit = "weight, answers, accepted, last_at", ""
-        only = " AND user_id IN (" + ", ".join(str(int(u)) for u in sorted(users)) + ")"
-        if not users:
+    if users is not None:
+        # One range of the index per pair too, but one statement without a part per pair:
+        # the list of people is then written (and planned) once.
+        if not users or not pairs:
             return []
+        index_of = {pair: i for i, pair in enumerate(pairs)}
+        where = [_in("place", {p for p, _t in pairs}), _in("term", {t for _p, t in pairs})]
+        # "+ 0": not a condition an index on user_id could serve, so the planner walks the
+        # terms' ranges rather than all of these (the busiest) people's rows.
+        where.append(_in("user_id + 0", users))
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT user_id, place, term, weight, answers, accepted, last_at "  # noqa: S608
+                f"FROM {terms} WHERE " + " AND ".join(sql for sql, _p in where),
+                [p for _sql, params in where for p in params],
+            )
+            return [
+                (user_id, index_of[(place, term)], *rest)
+                for user_id, place, term, *rest in cur.fetchall()
+                if (place, term) in index_of
+            ]
+    parts, params = [], []
+    columns, limit = "weight", f"ORDER BY weight DESC LIMIT {int(TERM_ROWS)}"
     for i, (place, term) in enumerate(pairs):
         parts.append(
             f"SELECT * FROM (SELECT user_id, {i}, {columns} FROM {terms} "  # noqa: S608
-            f"WHERE place = %s AND term = %s{only} {limit}) AS t{i}"
+            f"WHERE place = %s AND term = %s {limit}) AS t{i}"
         )
         params += [place, term]
     if recent_places is not None:
@@ -127,6 +142,19 @@ def _term_rows(pairs, recent_places=None, users=None) -> list[tuple]:
     with connection.cursor() as cur:
         cur.execute(" UNION ALL ".join(parts), params)
         return cur.fetchall()
+
+
+def _in(column: str, values) -> tuple[str, list]:
+    """`column IN values` as SQL and parameters. Integers are written out: any number of
+    them (SQLite limits parameters), and the statement is then planned for them (PostgreSQL
+    would prepare a repeated statement with a generic plan, blind to the list's length).
+    Strings are parameters: one array on PostgreSQL."""
+    values = sorted(values)
+    if all(isinstance(v, int) for v in values):
+        return f"{column} IN ({', '.join(str(int(v)) for v in values)})", []
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
 def _as_datetime(value):
@@ -364,13 +392,13 @@ def _cards(places, user_ids) -> dict[int, list]:
     if not user_ids:
         return {}
     table = ExpertStat._meta.db_table
-    ids = ", ".join(str(int(u)) for u in sorted(user_ids))
-    in_places = ", ".join(str(int(p)) for p in places)
+    (in_places, p1), (in_users, p2) = _in("place", places), _in("user_id", user_ids)
     out: dict[int, list] = defaultdict(list)
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT user_id, place, answers, accepted, score, length, {index.days_sql('last_at')} "  # noqa: S608
-            f"FROM {table} WHERE place IN ({in_places}) AND user_id IN ({ids})"
+            f"FROM {table} WHERE {in_places} AND {in_users}",
+            p1 + p2,
         )
         for user_id, *card in cur.fetchall():
             out[user_id].append(card)
@@ -383,13 +411,13 @@ def _records(places, user_ids, *activity) -> dict[int, list]:
     if not user_ids:
         return out
     table = ExpertStat._meta.db_table
-    ids = ", ".join(str(int(u)) for u in sorted(user_ids))
-    in_places = ", ".join(str(int(p)) for p in places)
+    (in_places, p1), (in_users, p2) = _in("place", places), _in("user_id", user_ids)
     values = ", ".join(index.activity_sql(i) for i in activity)
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT user_id, answers, accepted, length, last_at, {values} FROM {table} "  # noqa: S608
-            f"WHERE place IN ({in_places}) AND user_id IN ({ids})"
+            f"WHERE {in_places} AND {in_users}",
+            p1 + p2,
         )
         for user_id, answers, accepted, length, last_at, *acts in cur.fetchall():
             out[user_id].append(Place(answers, accepted, length, _as_datetime(last_at), *acts))
