@@ -227,7 +227,7 @@ def _candidates_sqlite(query, allowed, mode, bound, titles) -> Candidates:
 
 
 PG_WALK_ABOVE = 20_000  # PostgreSQL walks ids backwards only when every word is this common
-PG_WINDOW_ABOVE = 4  # a rare word with this many times more matches than wanted: newest ids first
+PG_WINDOW_ABOVE = 15  # a rare word with this many times more matches than wanted: newest ids first
 PG_TITLE_WALK_ABOVE = 2_500  # expected title matches above which titled documents are walked
 
 
