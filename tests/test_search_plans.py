@@ -216,6 +216,7 @@ def newest_ids(viewer, q, bound, frequencies, mode="and", titles=False):
 def test_pg_a_rare_word_is_read_newest_ids_first(world, monkeypatch):
     """A word below PG_WALK_ABOVE with many more matches than wanted is first looked for among
     the newest ids: the same newest matches as collecting all of them."""
+    monkeypatch.setattr(backends, "PG_WINDOW_ABOVE", 4)
     for i in range(40):
         make_post(world.owner, f"Zeppelin numéro {i}", community=world.open)
     everything = newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 1})  # no window
