@@ -82,10 +82,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "agora.core.middleware.RejectNulBytes",
     # Token-authenticated API reads skip the session, CSRF, authentication, user language
-    # and messages middleware below (Django's, subclassed in agora/core/middleware.py).
+    # and messages middleware below, and find their language more cheaply (Django's
+    # middleware, subclassed in agora/core/middleware.py).
     "agora.core.middleware.ApiTokenRequests",
     "agora.core.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "agora.core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "agora.core.middleware.CsrfViewMiddleware",
     "agora.core.middleware.AuthenticationMiddleware",

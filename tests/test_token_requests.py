@@ -17,6 +17,7 @@ STOCK = [
         "agora.core.middleware.SessionMiddleware": (
             "django.contrib.sessions.middleware.SessionMiddleware"
         ),
+        "agora.core.middleware.LocaleMiddleware": "django.middleware.locale.LocaleMiddleware",
         "agora.core.middleware.CsrfViewMiddleware": "django.middleware.csrf.CsrfViewMiddleware",
         "agora.core.middleware.AuthenticationMiddleware": (
             "django.contrib.auth.middleware.AuthenticationMiddleware"
@@ -43,7 +44,7 @@ def _answer(client, url, **extra):
     return response.status_code, sorted(response.items()), response.content
 
 
-@pytest.mark.parametrize("language", [None, "fr"])
+@pytest.mark.parametrize("language", [None, "fr", "fr-CA,en;q=0.5", "de, en-GB;q=0.8", "*"])
 def test_token_reads_answer_as_the_whole_chain(reader, language):
     user, secret, post = reader
     extra = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
@@ -120,3 +121,23 @@ def test_a_revoked_token_is_refused_at_once(reader, client_for):
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthenticated"
     forget_tokens()
+
+
+def test_the_cached_user_is_copied_as_copy_copy_would(reader):
+    import copy
+
+    from agora.accounts.services import _copy
+
+    user = reader[0]
+    user.profile  # noqa: B018 (a related object in the state's cache)
+    clone, expected = _copy(user), copy.copy(user)
+    expected.__dict__.pop("_django_version")  # left by pickling's __setstate__
+    assert clone is not user
+    assert {k: v for k, v in clone.__dict__.items() if k != "_state"} == {
+        k: v for k, v in expected.__dict__.items() if k != "_state"
+    }
+    assert clone._state.fields_cache == expected._state.fields_cache
+    assert clone._state.fields_cache is not user._state.fields_cache
+    assert (clone._state.db, clone._state.adding) == (user._state.db, user._state.adding)
+    clone.language = "xx"
+    assert user.language != "xx"

@@ -1,10 +1,10 @@
 """Account rules: API tokens, language, kinds of account. Role changes are audited."""
 
-import copy
 import time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,6 +55,19 @@ def forget_tokens() -> None:
     _tokens.clear()
 
 
+def _copy(user: User) -> User:
+    """What copy.copy(user) gives (Model.__getstate__: the fields, a copy of the state and of
+    its cache of related objects), without going through pickling's __reduce_ex__ and
+    __setstate__ (~10 µs per API call)."""
+    state = ModelState()
+    state.db, state.adding = user._state.db, user._state.adding
+    state.fields_cache = user._state.fields_cache.copy()
+    clone = User.__new__(User)
+    clone.__dict__.update(user.__dict__)
+    clone._state = state
+    return clone
+
+
 def user_for_token(secret: str) -> User | None:
     if not secret or not secret.startswith(ApiToken.PREFIX):
         return None
@@ -63,7 +76,7 @@ def user_for_token(secret: str) -> User | None:
     cached = _tokens.get(digest)
     if cached is not None and cached[0] > now:
         # A copy per request: views may change their request.user.
-        return copy.copy(cached[1])
+        return _copy(cached[1])
     token = (
         ApiToken.objects.active()
         .select_related("user")
@@ -79,7 +92,7 @@ def user_for_token(secret: str) -> User | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=moment)
     if len(_tokens) >= TOKEN_CACHE_SIZE:
         _tokens.clear()
-    _tokens[digest] = (now + TOKEN_CACHE_SECONDS, copy.copy(token.user))
+    _tokens[digest] = (now + TOKEN_CACHE_SECONDS, _copy(token.user))
     return token.user
 
 

@@ -1,10 +1,14 @@
 import json
 
+from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.messages import middleware as messages_middleware
 from django.contrib.sessions import middleware as sessions_middleware
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware import csrf as csrf_middleware
+from django.middleware import locale as locale_middleware
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -59,9 +63,10 @@ class ServiceErrorsAsHttp:
 # downstream reads them. Running the session, CSRF, authentication, user language and messages
 # middleware anyway cost ~60-90 µs per request, a tenth of a feed page (bench/README.md).
 # ApiTokenRequests recognises such requests before them, and the subclasses below let them
-# through. Anything else takes the whole chain as before: a request with a cookie (so
-# session-authenticated API calls keep their CSRF protection), another method, an unknown,
-# expired or revoked token, or a page outside /api/.
+# through (LocaleMiddleware's still picks their language, more cheaply). Anything else takes
+# the whole chain as before: a request with a cookie (so session-authenticated API calls keep
+# their CSRF protection), another method, an unknown, expired or revoked token, or a page
+# outside /api/.
 
 TOKEN_USER = "agora_token_user"  # request attribute: the user of the request's valid token
 
@@ -119,6 +124,37 @@ class SessionMiddleware(sessions_middleware.SessionMiddleware):
         # says `Vary: Cookie`.
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class LocaleMiddleware(locale_middleware.LocaleMiddleware):
+    """Django's. A token read has no cookie and Agora's URLs no language prefix, so its
+    language depends on Accept-Language alone: it is worked out once per header value
+    instead of on every request (two path checks, a cookie lookup and a LookupError raised
+    and caught each time). The response gets the same Vary and Content-Language."""
+
+    sync_capable, async_capable = True, False
+    _languages: dict[str, str] = {}  # Accept-Language -> language, for token reads
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        # With language-prefixed URL patterns Django's logic also looks at the path.
+        self.shortcut = not is_language_prefix_patterns_used(settings.ROOT_URLCONF)[0]
+
+    def __call__(self, request):
+        if not self.shortcut or token_user(request) is None:
+            return super().__call__(request)
+        accept = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+        language = self._languages.get(accept)
+        if language is None:
+            language = translation.get_language_from_request(request)
+            if len(self._languages) < 200:
+                self._languages[accept] = language
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
 
