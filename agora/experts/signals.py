@@ -90,22 +90,31 @@ def community_loaded(sender, instance, **kwargs):
     instance._experts_kind = instance.__dict__.get("kind")  # no query for a deferred kind
 
 
-def _crosses_open(instance) -> bool:
-    before = getattr(instance, "_experts_kind", None)
-    if before is None or instance.pk is None:
+def _crosses_open(instance, update_fields) -> bool:
+    """Whether this save writes a kind on the other side of "open" from the stored one."""
+    if instance.pk is None or "kind" not in instance.__dict__:
+        return False  # a new community, or the kind neither loaded nor set: not written
+    if update_fields is not None and "kind" not in update_fields:
         return False
+    before = getattr(instance, "_experts_kind", None)
+    if before is None:  # loaded without its kind, then given one
+        before = Community.objects.filter(pk=instance.pk).values_list("kind", flat=True).first()
+        if before is None:
+            return False
     open_ = Community.Kind.OPEN
     return (before == open_) != (instance.kind == open_)
 
 
 @receiver(pre_save, sender=Community, dispatch_uid="experts_community_saving")
-def community_saving(sender, instance, raw=False, **kwargs):
-    if not raw and _crosses_open(instance):
+def community_saving(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._experts_crosses = not raw and _crosses_open(instance, update_fields)
+    if instance._experts_crosses:
         index.before_kind_change(instance.pk, instance.kind)
 
 
 @receiver(post_save, sender=Community, dispatch_uid="experts_community_saved")
 def community_saved(sender, instance, created, raw=False, **kwargs):
-    if not created and not raw and _crosses_open(instance):
+    if not created and getattr(instance, "_experts_crosses", False):
         index.remerge_community(instance.pk)
-    instance._experts_kind = instance.kind
+    instance._experts_crosses = False
+    instance._experts_kind = instance.__dict__.get("kind")

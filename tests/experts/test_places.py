@@ -136,6 +136,24 @@ def test_someone_known_only_in_a_community_that_turns_secret_disappears():
     assert_counts_in_step()
 
 
+def test_kind_changed_on_a_community_loaded_without_it():
+    owner, expert, asker = employee(), employee(), employee()
+    team = make_community(owner, kind="open", name="Legal")
+    add_member(team, expert)
+    add_member(team, asker)
+    answered(expert, asker, "Contract clause review", tags=["contracts"], community=team)
+    community = Community.objects.only("pk", "name").get(pk=team.pk)
+    community.name = "Legal (restricted)"
+    community.save()  # the kind is not written: nothing to do
+    assert places_of(expert)[index.EMPLOYEES] == 1
+    community.kind = Community.Kind.SECRET
+    with committed():
+        community.save(update_fields=["kind"])
+    assert index.EMPLOYEES not in places_of(expert)
+    assert find_experts(employee(), "", ["contracts"]) == []
+    assert_counts_in_step()
+
+
 def test_counts_follow_deleted_answers():
     expert, other, asker = employee(), employee(), employee()
     answer = answered(expert, asker, "Gradle build cache misses", tags=["gradle"])
