@@ -113,6 +113,23 @@ def test_feeds_match_the_orm_path(world, limit):
             assert pages >= 1
 
 
+@pytest.mark.parametrize("limit", [2, 50])
+def test_the_community_feed_by_slug_is_the_feed_by_id(world, limit):
+    from agora.core.errors import AgoraError
+
+    for viewer in world["viewers"]:
+        for community in world["communities"]:
+            cursor = None
+            while True:
+                try:
+                    got = cards.community_feed(viewer, community.slug, cursor, limit)
+                except AgoraError:
+                    break
+                assert got == cards.community(viewer, community.pk, cursor, limit)
+                if (cursor := got.next_cursor) is None:
+                    break
+
+
 def test_a_card_shows_everything_and_hides_unreadable_quotes(world, client_for):
     profile_post, open_post = world["posts"][:2]
     outsider = world["viewers"][2]
@@ -203,7 +220,13 @@ def test_community_access_matches_the_community_rules(world):
             expected = outcome(community_services.access_readable_community, viewer, community.slug)
             got = outcome(cards.readable_community_id, viewer, community.slug)
             assert got == expected, (viewer.username, community.kind)
+            # The feed by slug checks access in its one statement: the same answers.
+            assert outcome(cards.community_feed, viewer, community.slug) == expected
+            assert outcome(cards.community_feed, viewer, community.slug, "nope") == (
+                "Invalid" if expected == "ok" else expected
+            )
         assert outcome(cards.readable_community_id, viewer, "nowhere") == "NotFound"
+        assert outcome(cards.community_feed, viewer, "nowhere") == "NotFound"
 
 
 def test_forged_cursors_are_refused(world, client_for):
@@ -240,8 +263,8 @@ def test_a_feed_page_is_a_fixed_and_small_number_of_queries(world, client_for):
 
 
 def test_token_reads_are_one_statement(world):
-    """With a bearer token (no session): a feed page, a post and a page of comments are one
-    query each (the token is looked up once, then cached)."""
+    """With a bearer token (no session): a home or community feed page, a post and a page of
+    comments are one query each (the token is looked up once, then cached)."""
     from django.test import Client
 
     from agora.accounts.services import create_api_token
@@ -251,7 +274,12 @@ def test_token_reads_are_one_statement(world):
     services.react(viewer, "like", post_id=post.pk)
     _token, secret = create_api_token(viewer, "script")
     c = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    urls = ["/api/v1/feed/home", f"/api/v1/posts/{post.pk}", f"/api/v1/posts/{post.pk}/comments"]
+    urls = [
+        "/api/v1/feed/home",
+        f"/api/v1/posts/{post.pk}",
+        f"/api/v1/posts/{post.pk}/comments",
+        f"/api/v1/communities/{world['communities'][0].slug}/feed",
+    ]
     for url in urls:
         c.get(url)
         with CaptureQueriesContext(connection) as queries:

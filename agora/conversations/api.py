@@ -306,10 +306,7 @@ def home_new_count(request, since: dt.datetime):
 
 @router.get("/communities/{slug}/feed", response={200: PostPage, **ERRORS}, exclude_unset=True)
 def community_feed(request, slug: str, query: Query[PageQuery]):
-    community_id = cards.readable_community_id(request.auth, slug)
-    return cards.page_response(
-        cards.community(request.auth, community_id, query.cursor, query.limit)
-    )
+    return cards.page_response(cards.community_feed(request.auth, slug, query.cursor, query.limit))
 
 
 @router.get(

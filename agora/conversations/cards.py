@@ -197,7 +197,7 @@ def _person(username: str, display_name: str | None, avatar: str | None) -> dict
 # and no list of ids sent back: on PostgreSQL each statement costs ~0.1 ms of client CPU
 # (psycopg) plus the backend's per-statement work.
 
-CARD, QUOTED, REACTIONS, OWN, TAG, FILE = range(6)  # the first column
+CARD, QUOTED, REACTIONS, OWN, TAG, FILE, COMMUNITY = range(7)  # the first column
 
 
 def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
@@ -253,6 +253,10 @@ SOURCES = {
     "home": (f"{T_TIMELINE} t JOIN {T_POST} p ON p.id = t.post_id", "t.user_id = %(target)s",
              ("t.created_at", "t.post_id")),
     "community": (f"{T_POST} p", "p.community_id = %(target)s", ("p.created_at", "p.id")),
+    # by slug: with a COMMUNITY row (id, kind, the viewer's membership state) for the access
+    # check. The visibility rule already leaves out the posts of a community one may not read.
+    "community_slug": (f"{T_POST} p", "p.community_id = (SELECT id FROM target)",
+                       ("p.created_at", "p.id")),
     "profile": (f"{T_POST} p", "p.author_id = %(target)s", ("p.created_at", "p.id")),
     "hashtag": (f"{T_POSTTAG} ph JOIN {T_POST} p ON p.id = ph.post_id",
                 "ph.hashtag_id = %(target)s", ("ph.created_at", "ph.post_id")),
@@ -277,8 +281,18 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
             f" AND {time_col} <= %(at)s"
             f" AND ({time_col} < %(at)s OR ({time_col} = %(at)s AND {id_col} < %(last_id)s))"
         )
+    target, target_row = "", ""
+    if source == "community_slug":
+        target = f"""target (id, kind, state) AS (
+            SELECT c.id, c.kind, m.state FROM {T_COMMUNITY} c
+              LEFT JOIN {T_MEMBERSHIP} m ON m.community_id = c.id AND m.user_id = %(viewer)s
+             WHERE c.slug = %(target)s
+        ),"""
+        target_row = f"""
+        UNION ALL
+        SELECT {COMMUNITY}, id, kind, state{_NULLS[18]} FROM target"""
     return f"""
-        WITH page (id, quoted_id, k_at, k_id) AS (
+        WITH {target} page (id, quoted_id, k_at, k_id) AS (
             SELECT p.id, p.quoted_id, {time_col}, {id_col}
               FROM {sql_from} LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
              WHERE {where} AND {_visible("p", "c", guest=viewer_guest)}
@@ -292,7 +306,8 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
           JOIN {T_USER} u ON u.id = p.author_id
           LEFT JOIN {T_PROFILE} pr ON pr.user_id = p.author_id
           LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
-          LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id{_completion_sql(viewer_guest)}"""
+          LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id
+        {_completion_sql(viewer_guest)}{target_row}"""
 
 
 def _card(row, urls: _Urls) -> dict:
@@ -341,14 +356,15 @@ def _newest_first(row):
     return row[20], row[21]
 
 
-def _cards(viewer, source: str, target: int, limit: int, cursor=None) -> tuple[list, list]:
-    """The cards of a page (at most `limit`) and the page's rows, newest first, the one past
-    the page included (so the caller can tell whether there is a next page)."""
+def _cards(viewer, source: str, target, limit: int, cursor=None) -> tuple[list, list, tuple]:
+    """The cards of a page (at most `limit`), the page's rows, newest first, the one past
+    the page included (so the caller can tell whether there is a next page), and the
+    COMMUNITY row of a "community_slug" page (None if there is no such community)."""
     params = {**_viewer_params(viewer), "target": target, "limit": limit + 1, "shown": limit}
     if cursor:
         params["at"], params["last_id"] = _keyset(cursor)
     sql = _cards_sql(connection.vendor, source, bool(viewer.is_guest), bool(cursor))
-    page, quoted, reactions, own, tags, files = [], {}, [], [], [], []
+    page, quoted, reactions, own, tags, files, community_row = [], {}, [], [], [], [], None
     for row in _rows(sql, params):
         what = row[0]
         if what == CARD:
@@ -361,8 +377,10 @@ def _cards(viewer, source: str, target: int, limit: int, cursor=None) -> tuple[l
             own.append(row)
         elif what == TAG:
             tags.append(row)
-        else:
+        elif what == FILE:
             files.append(row)
+        else:
+            community_row = row[1:4]
     page.sort(key=_newest_first, reverse=True)  # (time, id) is unique: a total order
     urls = _Urls()
     cards, by_id = [], {}
@@ -393,7 +411,7 @@ def _cards(viewer, source: str, target: int, limit: int, cursor=None) -> tuple[l
                 "url": urls.attachment_url(post_id, attachment_id),
             }
         )
-    return cards, page
+    return cards, page, community_row
 
 
 def _keyset(cursor: str) -> tuple:
@@ -405,12 +423,7 @@ def _keyset(cursor: str) -> tuple:
     return _db_datetime(at), last_id
 
 
-def _page(viewer, source: str, target: int, cursor, limit) -> Page:
-    """One page of cards of `source`, newest first."""
-    if not _can_read(viewer):
-        return Page(items=[], next_cursor=None)
-    limit = clamp_limit(limit)
-    cards, rows = _cards(viewer, source, target, limit, cursor)
+def _page_of(cards: list, rows: list, limit: int) -> Page:
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
@@ -418,28 +431,31 @@ def _page(viewer, source: str, target: int, cursor, limit) -> Page:
     return Page(items=cards, next_cursor=next_cursor)
 
 
+def _page(viewer, source: str, target: int, cursor, limit) -> Page:
+    """One page of cards of `source`, newest first."""
+    if not _can_read(viewer):
+        return Page(items=[], next_cursor=None)
+    limit = clamp_limit(limit)
+    cards, rows, _community = _cards(viewer, source, target, limit, cursor)
+    return _page_of(cards, rows, limit)
+
+
 def home(viewer, cursor=None, limit=None) -> Page:
     """The home feed (the precomputed timeline), read as cards."""
     return _page(viewer, "home", viewer.pk, cursor, limit)
 
 
-def readable_community_id(viewer, slug: str) -> int:
-    """The id of the community whose feed the viewer asks for, in one query; the same
-    answers as communities.services.access_readable_community: NotFound when the viewer may
-    not know it exists, Forbidden when they may not read it."""
+def _readable_community(viewer, found) -> int:
+    """The id of a community found as (id, kind, the viewer's membership state), if the
+    viewer may read it; the same answers as communities.services.access_readable_community:
+    NotFound when the viewer may not know it exists, Forbidden when they may not read it."""
     from django.utils.translation import gettext as _
 
     from agora.core.errors import Forbidden
 
-    rows = _rows(
-        f"""SELECT c.id, c.kind, m.state FROM {T_COMMUNITY} c
-            LEFT JOIN {T_MEMBERSHIP} m ON m.community_id = c.id AND m.user_id = %(viewer)s
-            WHERE c.slug = %(slug)s""",
-        {"viewer": viewer.pk, "slug": slug},
-    )
-    if not rows:
+    if found is None:
         raise NotFound(_("No such community."))
-    community_id, kind, state = rows[0]
+    community_id, kind, state = found
     State, Kind = Membership.State, Community.Kind
     employee = viewer.is_employee
     if not (
@@ -451,8 +467,35 @@ def readable_community_id(viewer, slug: str) -> int:
     return community_id
 
 
+def readable_community_id(viewer, slug: str) -> int:
+    """The id of the community whose feed the viewer asks for, in one query (see
+    _readable_community)."""
+    rows = _rows(
+        f"""SELECT c.id, c.kind, m.state FROM {T_COMMUNITY} c
+            LEFT JOIN {T_MEMBERSHIP} m ON m.community_id = c.id AND m.user_id = %(viewer)s
+            WHERE c.slug = %(slug)s""",
+        {"viewer": viewer.pk, "slug": slug},
+    )
+    return _readable_community(viewer, rows[0] if rows else None)
+
+
 def community(viewer, community_id: int, cursor=None, limit=None) -> Page:
     return _page(viewer, "community", community_id, cursor, limit)
+
+
+def community_feed(viewer, slug: str, cursor=None, limit=None) -> Page:
+    """A community's feed by its slug, access check included, in one statement; NotFound or
+    Forbidden as readable_community_id (before a bad cursor, as when they were two calls)."""
+    from agora.core.errors import Invalid
+
+    limit = clamp_limit(limit)
+    try:
+        cards, rows, found = _cards(viewer, "community_slug", slug, limit, cursor)
+    except Invalid:
+        readable_community_id(viewer, slug)
+        raise
+    _readable_community(viewer, found)
+    return _page_of(cards, rows, limit)
 
 
 def profile(viewer, author_id: int, cursor=None, limit=None) -> Page:
