@@ -29,16 +29,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import get_urlconf, reverse
 from django.utils.dateparse import parse_datetime
-from ninja.responses import NinjaJSONEncoder
 
 from agora.accounts.models import User
 from agora.communities.models import Community, Membership
+from agora.core.api import dump_json
 from agora.core.errors import NotFound
 from agora.core.pagination import Page, _bad_cursor, _coerce, _decode, _encode, clamp_limit
 from agora.people.models import Profile
@@ -676,9 +675,7 @@ def comment_page(viewer, post_id: int, cursor=None, limit=None) -> Page:
 def json_response(data, status: int = 200) -> HttpResponse:
     """The JSON ninja would have written for these shapes (the cards hold datetimes already
     written as its encoder does), without validating them again on the way out."""
-    return HttpResponse(
-        json.dumps(data, cls=NinjaJSONEncoder), status=status, content_type="application/json"
-    )
+    return HttpResponse(dump_json(data), status=status, content_type="application/json")
 
 
 def page_response(page: Page) -> HttpResponse:

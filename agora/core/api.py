@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict
 
@@ -38,6 +39,18 @@ class TokenAuth(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+# ninja's encoder, made once and without the circular-reference check (the lean endpoints
+# encode plain trees of dicts and lists they just built): ~10% less than json.dumps(data,
+# cls=NinjaJSONEncoder), which builds an encoder and tracks every container on each call. The
+# output is the same.
+_encoder = NinjaJSONEncoder(check_circular=False)
+
+
+def dump_json(data) -> str:
+    """`data` as ninja's JSON renderer writes it."""
+    return _encoder.encode(data)
 
 
 class StrictInput(Schema):

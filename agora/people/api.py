@@ -1,13 +1,10 @@
-import json
-
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.responses import NinjaJSONEncoder
 
-from agora.core.api import ErrorOut, StrictInput
+from agora.core.api import ErrorOut, StrictInput, dump_json
 from agora.core.errors import Invalid, NotFound
 
 from . import services
@@ -66,7 +63,7 @@ def profile_response(view) -> HttpResponse:
     (~0.1 ms for this, one of the most read endpoints): profile_out is already what ninja
     would dump (tests/test_profile_lean.py compares the bytes)."""
     return HttpResponse(
-        json.dumps(profile_out(view), cls=NinjaJSONEncoder),
+        dump_json(profile_out(view)),
         content_type="application/json; charset=utf-8",  # as ninja's create_response
     )
 
