@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from agora.communities import services as community_services
 from agora.moderation import services as moderation
 from agora.search import backends, compiled, registry, services
+from agora.search.analysis import ParsedQuery
 from tests.api_factories import add_member, committed, make_community, make_post
 from tests.factories import UserFactory
 
@@ -197,13 +198,37 @@ def test_common_words_rarely_together_find_the_visible_pairs_only(world, small_b
     assert set(owner[:2]) == {("post", secret.pk), ("post", both.pk)}  # the owner reads both
 
 
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite plans")
+
+
+@sqlite_only
+def test_sqlite_a_rare_word_read_oldest_first_gives_the_newest_matches(world, monkeypatch):
+    """The forward walk (every all-words match by id, then the rows newest first in chunks)
+    keeps what the backwards walk keeps: the newest visible-by-prefilter matches."""
+    for i in range(12):
+        make_post(world.owner, f"Montgolfière et escale {i}", community=world.open)
+        make_post(world.owner, f"Escale seule {i}", community=world.open)
+    make_post(world.owner, "Montgolfière et escale secrète", community=world.secret)
+    rare, common = ParsedQuery("montgolfiere escale").groups
+    frequencies = {**dict.fromkeys(rare, 13), **dict.fromkeys(common, 26)}
+    monkeypatch.setattr(backends, "FORWARD_BELOW", 0)
+    backwards = newest_ids(world.reader, "montgolfiere escale", 5, frequencies)
+    monkeypatch.setattr(backends, "FORWARD_BELOW", 100)
+    monkeypatch.setattr(backends, "FORWARD_RATIO", 2)
+    monkeypatch.setattr(backends, "FORWARD_CHUNK", 4)  # several chunks
+    assert backends._forward(ParsedQuery("montgolfiere escale"), frequencies)
+    assert newest_ids(world.reader, "montgolfiere escale", 5, frequencies) == backwards
+    assert len(backwards[0]) == 5 and backwards[1]  # capped: twelve readable matches
+    result = find(world.reader, "montgolfiere escale")
+    assert result.count == 12  # the secret one is never a candidate for the reader
+
+
 # --- PostgreSQL plans ---------------------------------------------------------------------------
 
 pg_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
 
 
 def newest_ids(viewer, q, bound, frequencies, mode="and", titles=False):
-    from agora.search.analysis import ParsedQuery
     from agora.search.models import SearchDocument
 
     plan = services._plan(viewer, services.Filters())
@@ -239,8 +264,6 @@ def test_pg_a_rare_word_is_read_newest_ids_first(world, monkeypatch):
 
 @pg_only
 def test_pg_frequent_title_words_walk_the_titled_documents(world, monkeypatch):
-    from agora.search.analysis import ParsedQuery
-
     for i in range(6):
         make_post(world.owner, "Corps du texte", title=f"Zeppelin {i}", kind="article")
     make_post(world.owner, "Zeppelin sans titre")

@@ -15,6 +15,7 @@ every query word still competes. Term statistics are sampled the same way (doc_f
 """
 
 import datetime as dt
+import json
 import time
 from dataclasses import dataclass
 
@@ -143,7 +144,7 @@ def rank(
     if not isinstance(allowed, Allowed):
         allowed = Allowed(allowed)
     if vendor() == "sqlite":
-        return _candidates_sqlite(query, allowed, mode, bound, titles)
+        return _candidates_sqlite(query, allowed, mode, bound, titles, frequencies)
     return _candidates_pg(query, allowed, mode, bound, titles, frequencies or {})
 
 
@@ -196,7 +197,24 @@ def _candidates(newest, newest_titles, bound: int, titles: bool) -> Candidates:
     return Candidates(rows, True)
 
 
-def _candidates_sqlite(query, allowed, mode, bound, titles) -> Candidates:
+# An all-words query whose rarest word has at most FORWARD_BELOW matches, every other word being
+# at least FORWARD_RATIO times more frequent, reads its matches oldest first (ids only) and
+# then keeps the newest: FTS5 seeks through a frequent word's doclist at 3 µs per match of the
+# rare one in that direction, 5-9 µs backwards (it re-parses a page per seek). Backwards stops
+# after enough matches, but a rare word and a frequent one that seldom meet are walked to the
+# end either way (9 ms -> 5.5 ms for "communication quality" on enterprise-M).
+FORWARD_BELOW = 2_500
+FORWARD_RATIO = 32
+
+
+def _forward(query: ParsedQuery, frequencies: dict[str, int] | None) -> bool:
+    if len(query.groups) < 2 or not frequencies:
+        return False
+    dfs = sorted(max(frequencies.get(t, 0) for t in g) for g in query.groups)
+    return dfs[0] <= FORWARD_BELOW and dfs[1] >= FORWARD_RATIO * max(dfs[0], 1)
+
+
+def _candidates_sqlite(query, allowed, mode, bound, titles, frequencies) -> Candidates:
     expression = query.fts5(mode)
 
     def newest(table, limit):
@@ -211,6 +229,8 @@ def _candidates_sqlite(query, allowed, mode, bound, titles) -> Candidates:
             )
             return list(qs.order_by("-rowid_").values_list(*FIELDS)[:limit])
         condition, params = allowed.where
+        if table == "search_fts" and mode == "and" and _forward(query, frequencies):
+            return _newest_forward(expression, condition, params, limit)
         return _fetch(
             f"SELECT {COLUMNS} FROM search_searchdocument, {table} "  # noqa: S608  (constant SQL)
             f"WHERE {table}.rowid = search_searchdocument.id AND {table} MATCH %s "
@@ -224,6 +244,32 @@ def _candidates_sqlite(query, allowed, mode, bound, titles) -> Candidates:
         bound,
         titles,
     )
+
+
+FORWARD_CHUNK = 500
+
+
+def _newest_forward(expression: str, condition: str, params: list, limit: int) -> list[tuple]:
+    """The newest `limit` matches passing the column filter, like the backwards walk: every
+    match's id, oldest first, then the rows newest first a chunk at a time."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s ORDER BY rowid ASC",
+            [expression],
+        )
+        ids = [row[0] for row in cur.fetchall()]
+    ids.reverse()
+    rows: list[tuple] = []
+    for start in range(0, len(ids), FORWARD_CHUNK):
+        rows += _fetch(
+            f"SELECT {COLUMNS} FROM search_searchdocument "  # noqa: S608  (constant SQL)
+            "WHERE search_searchdocument.id IN (SELECT value FROM json_each(%s)) "
+            f"AND ({condition}) ORDER BY search_searchdocument.id DESC LIMIT %s",
+            [json.dumps(ids[start : start + FORWARD_CHUNK]), *params, limit - len(rows)],
+        )
+        if len(rows) >= limit:
+            break
+    return rows
 
 
 PG_WALK_ABOVE = 20_000  # PostgreSQL walks ids backwards only when every word is this common
