@@ -122,7 +122,9 @@ def vocabulary(seed: int):
                 if w not in STOP_WORDS and len(w) > 2 and not w.isdigit()
             }
         )
-    common = [w for w, _ in df.most_common(300)]
+    # Ties by word: Counter.most_common keeps insertion order, which follows the iteration
+    # order of sets of strings, i.e. PYTHONHASHSEED; each run measured other queries.
+    common = [w for w, _ in sorted(df.items(), key=lambda item: (-item[1], item[0]))[:300]]
     return common, common[0], df[common[0]] / max(1, len(sample))
 
 
