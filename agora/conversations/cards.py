@@ -215,8 +215,9 @@ def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
 
 
 # Where the other rows put their values (0-based): the post id in 1, a reaction kind, tag or
-# file name in 2, a file's content type in 3, a tag's key in 4, a count or a file's id in 9,
-# its size in 10 and is_image in 11.
+# file name in 2, a file's content type in 3, a count, a file's id or a tag's rank by key (in
+# the database's collation, as Hashtag.Meta orders them) in 9, a file's size in 10 and its
+# is_image in 11.
 _NULLS = {n: ", NULL" * n for n in range(22)}
 
 
@@ -238,7 +239,8 @@ def _completion_sql(viewer_guest: bool) -> str:
         SELECT {OWN}, r.post_id, r.kind{_NULLS[19]}
           FROM {T_REACTION} r WHERE r.user_id = %(viewer)s AND r.post_id IN (SELECT id FROM shown)
         UNION ALL
-        SELECT {TAG}, ph.post_id, h.name, NULL, h.key{_NULLS[17]}
+        SELECT {TAG}, ph.post_id, h.name{_NULLS[6]},
+               ROW_NUMBER() OVER (PARTITION BY ph.post_id ORDER BY h.key){_NULLS[12]}
           FROM {T_POSTTAG} ph JOIN {T_HASHTAG} h ON h.id = ph.hashtag_id
          WHERE ph.post_id IN (SELECT id FROM shown)
         UNION ALL
@@ -391,12 +393,12 @@ def _cards(viewer, source: str, target, limit: int, cursor=None) -> tuple[list, 
             del card["quoted"]  # none, or one the viewer may not read (secret, hidden, deleted)
         else:
             card["quoted"] = _quoted_card(found)
-    # Reactions by count (then kind), tags by key (as Hashtag.Meta), files by id.
+    # Reactions by count (then kind), tags by key (their rank), files by id.
     for row in sorted(reactions, key=lambda r: (r[9], r[2])):
         by_id[row[1]]["reactions"][row[2]] = row[9]
     for row in own:
         by_id[row[1]]["viewer_reaction"] = row[2]  # the last key, as PostOut has it
-    for row in sorted(tags, key=lambda r: r[4]):
+    for row in sorted(tags, key=lambda r: r[9]):
         by_id[row[1]]["hashtags"].append(row[2])
     for row in sorted(files, key=lambda r: r[9]):
         post_id, attachment_id = row[1], row[9]
