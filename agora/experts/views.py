@@ -2,14 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agora.conversations.views import is_htmx
-from agora.core.errors import AgoraError, Forbidden, NotFound
+from agora.core.errors import AgoraError
 from agora.people.models import Profile, ProfileSkill
 from agora.people.presenters import present, shape_profiles
 
@@ -84,15 +82,11 @@ def endorse(request, username: str, skill_key: str):
     """Endorse (endorse=1) or withdraw an endorsement (endorse=0) of a colleague's skill."""
     from agora.people import services as people
 
-    try:
-        if request.POST.get("endorse", "1") == "1":
-            link = people.endorse(request.user, username, skill_key)
-        else:
-            link = people.unendorse(request.user, username, skill_key)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-    except Forbidden as exc:
-        raise PermissionDenied(exc.message) from None
+    # NotFound and Forbidden become the 404 and 403 pages in core.middleware.
+    if request.POST.get("endorse", "1") == "1":
+        link = people.endorse(request.user, username, skill_key)
+    else:
+        link = people.unendorse(request.user, username, skill_key)
     if not is_htmx(request):
         return redirect("people:profile", username=username)
     person = people.access_profile(request.user, username)
