@@ -258,33 +258,36 @@ def test_a_feed_page_is_a_fixed_and_small_number_of_queries(world, client_for):
         r = c.get("/api/v1/feed/home", {"limit": 30})
     assert len(r.json()["items"]) == 30
     assert len(few) == len(many)
-    # session + user, then the page with its quotes, reactions, own reaction, tags and files
-    assert len(many) == 3
+    # session + user, the page with its reactions, own reaction, tags and files, the quotes
+    assert len(many) == 4
 
 
 def test_token_reads_are_one_statement(world):
     """With a bearer token (no session): a home or community feed page, a post and a page of
-    comments are one query each (the token is looked up once, then cached)."""
+    comments are one query each, and one more when a card quotes a post (the token is looked
+    up once, then cached)."""
     from django.test import Client
 
     from agora.accounts.services import create_api_token
 
-    viewer, post = world["viewers"][1], world["posts"][1]
-    services.add_comment(viewer, post.pk, "A comment")
-    services.react(viewer, "like", post_id=post.pk)
+    viewer, plain, quoting = world["viewers"][1], world["posts"][2], world["posts"][1]
+    assert plain.quoted_id is None and quoting.quoted_id is not None
+    services.add_comment(viewer, plain.pk, "A comment")
+    services.react(viewer, "like", post_id=plain.pk)
     _token, secret = create_api_token(viewer, "script")
     c = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    urls = [
-        "/api/v1/feed/home",
-        f"/api/v1/posts/{post.pk}",
-        f"/api/v1/posts/{post.pk}/comments",
-        f"/api/v1/communities/{world['communities'][0].slug}/feed",
-    ]
-    for url in urls:
+    closed = world["communities"][1]  # its only post quotes nothing
+    for url, expected in [
+        (f"/api/v1/posts/{plain.pk}", 1),
+        (f"/api/v1/posts/{plain.pk}/comments", 1),
+        (f"/api/v1/communities/{closed.slug}/feed", 1),
+        (f"/api/v1/posts/{quoting.pk}", 2),
+        ("/api/v1/feed/home", 2),
+    ]:
         c.get(url)
         with CaptureQueriesContext(connection) as queries:
             assert c.get(url).status_code == 200
-        assert len(queries) == 1, (url, [q["sql"][:80] for q in queries])
+        assert len(queries) == expected, (url, [q["sql"][:80] for q in queries])
 
 
 def test_the_sql_fan_out_reaches_the_audience_of_the_rule(world):
