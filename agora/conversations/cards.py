@@ -200,6 +200,15 @@ def _person(username: str, display_name: str | None, avatar: str | None) -> dict
 CARD, REACTIONS, OWN, TAG, FILE, COMMUNITY = range(6)  # the first column
 
 
+def _by_part(rows, parts: int) -> list[list[tuple]]:
+    """The rows of a one-statement page, split by their first column (which part of the
+    UNION ALL they come from)."""
+    out: list[list[tuple]] = [[] for _ in range(parts)]
+    for row in rows:
+        out[row[0]].append(row)
+    return out
+
+
 def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
     """A card's columns after `what` (0-based in a row): 1 id, 2 kind, 3 title, 4 body,
     5 body_html, 6 created_at, 7 edited_at, 8 pinned_at, 9 comment_count, 10 reaction_count,
@@ -386,21 +395,9 @@ def _cards(viewer, source: str, target, limit: int, cursor=None) -> tuple[list, 
     if cursor:
         params["at"], params["last_id"] = _keyset(cursor)
     sql = _cards_sql(connection.vendor, source, bool(viewer.is_guest), bool(cursor))
-    page, reactions, own, tags, files, community_row = [], [], [], [], [], None
-    for row in _rows(sql, params):
-        what = row[0]
-        if what == CARD:
-            page.append(row)
-        elif what == REACTIONS:
-            reactions.append(row)
-        elif what == OWN:
-            own.append(row)
-        elif what == TAG:
-            tags.append(row)
-        elif what == FILE:
-            files.append(row)
-        else:
-            community_row = row[1:4]
+    parts = _by_part(_rows(sql, params), 6)
+    page, reactions, own, tags, files = (parts[k] for k in (CARD, REACTIONS, OWN, TAG, FILE))
+    community_row = parts[COMMUNITY][0][1:4] if parts[COMMUNITY] else None
     page.sort(key=_newest_first, reverse=True)  # (time, id) is unique: a total order
     quoting = [row[11] for row in page[:limit] if row[11] is not None]
     quoted = _quoted(viewer, quoting) if quoting else {}
@@ -652,20 +649,9 @@ def comment_page(viewer, post_id: int, cursor=None, limit=None) -> Page:
     if not _can_read(viewer):
         raise NotFound(_("No such post."))
     sql = _comments_sql(connection.vendor, bool(viewer.is_guest), bool(cursor))
-    readable, top, replies, reactions, own = False, [], [], [], []
-    for row in _rows(sql, params):
-        what = row[0]
-        if what == TOP:
-            top.append(row)
-        elif what == REPLY:
-            replies.append(row)
-        elif what == COMMENT_REACTIONS:
-            reactions.append(row)
-        elif what == COMMENT_OWN:
-            own.append(row)
-        else:
-            readable = True
-    if not readable:
+    parts = _by_part(_rows(sql, params), 5)
+    top, replies, reactions, own = (parts[k] for k in (TOP, REPLY, COMMENT_REACTIONS, COMMENT_OWN))
+    if not parts[READABLE]:
         raise NotFound(_("No such post."))
     top.sort(key=_oldest_first)  # (created_at, id) is unique: a total order
     next_cursor = None

@@ -300,19 +300,23 @@ def merge(place_stats, place_terms, open_ids, targets) -> tuple[dict, dict]:
                 for a, b in zip(m["activity"], s["activity"], strict=True)
             ]
             bag = out_terms[key]
-            for term, (weight, answers, accepted, last_at) in place_terms.get(
-                (user_id, place), {}
-            ).items():
-                slot = bag.get(term)
-                if slot is None:
-                    bag[term] = [weight, answers, accepted, last_at]
-                else:
-                    slot[0] += weight
-                    slot[1] += answers
-                    slot[2] += accepted
-                    if last_at is not None and (slot[3] is None or last_at > slot[3]):
-                        slot[3] = last_at
+            for term, evidence in place_terms.get((user_id, place), {}).items():
+                add_term_evidence(bag, term, *evidence)
     return out_stats, out_terms
+
+
+def add_term_evidence(bag: dict, term: str, weight, answers, accepted, last_at) -> None:
+    """Fold one place's evidence on `term` into `bag` (term -> [weight, answers, accepted,
+    last_at]): how merged places are built, and how a query adds up a person's places."""
+    slot = bag.get(term)
+    if slot is None:
+        bag[term] = [weight, answers, accepted, last_at]
+        return
+    slot[0] += weight
+    slot[1] += answers
+    slot[2] += accepted
+    if last_at is not None and (slot[3] is None or last_at > slot[3]):
+        slot[3] = last_at
 
 
 # --- writing rows --------------------------------------------------------------------------

@@ -306,18 +306,8 @@ def rank_people(viewer, text, tags, limit, exclude):
     # The candidates' complete evidence on the query's terms (the heaviest rows only said who
     # they are), and their full records with the activity at the query's time scale.
     per_person_terms: dict[int, dict[str, list]] = defaultdict(dict)
-    for user_id, i, weight, answers, accepted, last_at in _term_rows(pairs, users=candidates):
-        found = per_person_terms[user_id]
-        term = pairs[i][1]
-        slot = found.get(term)
-        if slot is None:
-            found[term] = [weight, answers, accepted, last_at]
-        else:
-            slot[0] += weight
-            slot[1] += answers
-            slot[2] += accepted
-            if last_at is not None and (slot[3] is None or last_at > slot[3]):
-                slot[3] = last_at
+    for user_id, i, *evidence in _term_rows(pairs, users=candidates):
+        index.add_term_evidence(per_person_terms[user_id], pairs[i][1], *evidence)
     for user_id in candidates:
         found = per_person_terms.get(user_id)
         text_scores[user_id] = bm25(user_id, ((t, s[0]) for t, s in found.items())) if found else 0

@@ -172,7 +172,7 @@ class Profile(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_key = fold(self.display_name)[:120]
-        if not self._state.adding and not kwargs.get("update_fields") and len(args) < 4:
+        if not self._state.adding and kwargs.get("update_fields") is None:
             # Saving a profile never writes the follow counts back: another request may have
             # changed them since this instance was read (they move with F() updates only).
             kwargs["update_fields"] = [
