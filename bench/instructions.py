@@ -45,6 +45,8 @@ def endpoints(m: dict) -> dict[str, str]:
         "post": f"/api/v1/posts/{post}",
         "comments": f"/api/v1/posts/{post}/comments?limit=50",
         "profile_api": f"/api/v1/users/{m['celebrity']['username']}",
+        # a web page, signed in with a session cookie instead of the token
+        "profile_web": f"session:/people/{m['celebrity']['username']}/",
     }
 
 
@@ -63,9 +65,11 @@ def setup(args):
 
     connection.settings_dict["CONN_MAX_AGE"] = None  # one backend for the whole run
     token = m["sample_users"][0]["token"]
+    session_cookie = _session_cookie(m["sample_users"][0]["id"])
 
     def call(path: str) -> tuple[str, bytes]:
-        path, _, query = path.partition("?")
+        session = path.startswith("session:")
+        path, _, query = path.removeprefix("session:").partition("?")
         environ = {
             "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
             "SCRIPT_NAME": "", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8000",
@@ -75,6 +79,9 @@ def setup(args):
             "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False,
             "wsgi.version": (1, 0),
         }  # fmt: skip
+        if session:
+            del environ["HTTP_AUTHORIZATION"]
+            environ["HTTP_COOKIE"] = session_cookie
         status = []
         body = application(environ, lambda s, headers, exc_info=None: status.append(s))
         content = b"".join(body)
@@ -88,6 +95,17 @@ def setup(args):
         cursor = quote(json.loads(content)["next_cursor"])
     eps["home_deep"] = f"/api/v1/feed/home?cursor={cursor}"
     return call, eps, connection
+
+
+def _session_cookie(user_id: int) -> str:
+    """A signed-in session for the sample user, as the browser would send it."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(pk=user_id))
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def run_counted(args) -> None:

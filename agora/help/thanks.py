@@ -173,6 +173,8 @@ def thanks_received(viewer, user, limit: int = 5) -> ThanksSummary:
     the request's title, author and message only show when the viewer may see the request."""
     qs = Thanks.objects.filter(helper=user, item__hidden_at__isnull=True)
     count = thanks_count(user)
+    if not count:  # most profiles: no need to build the visibility rule of the latest
+        return ThanksSummary(count=0, latest=[])
     latest = list(
         qs.select_related("item__author__profile")
         .annotate(item_visible=_item_visible(viewer))

@@ -28,7 +28,7 @@ from .models import (
     Skill,
     Visibility,
 )
-from .presenters import ProfileView, present, shape_profiles
+from .presenters import ProfileView, lean_profile, present, shape_profiles
 from .text import fold
 from .visibility import field_visible_q, visible_profiles
 
@@ -66,6 +66,13 @@ def access_profile(viewer, username: str) -> ProfileView:
     """Fetch a profile the viewer may see, or NotFound (never say whether it exists)."""
     if "\x00" in username:
         raise NotFound(_("No such person."))
+    if viewer is not None and viewer.is_authenticated and viewer.is_employee:
+        # Most profile views are employees': two plain statements instead of three ORM
+        # queries whose building cost more than running them (same view: test_profile_lean).
+        view = lean_profile(viewer, username)
+        if view is None:
+            raise NotFound(_("No such person."))
+        return view
     qs = shape_profiles(visible_profiles(viewer).filter(user__username=username), viewer)
     profile = qs.first()
     if profile is None:
@@ -452,11 +459,14 @@ def following(viewer, username: str, cursor=None, limit=None) -> Page:
     return _follow_page(viewer, Follow.objects.filter(follower=user), "followee", cursor, limit)
 
 
-def follow_counts(viewer, user) -> dict[str, int]:
+def follow_counts(viewer, user, profile: Profile | None = None) -> dict[str, int]:
     """Counts of the people the viewer could see in the lists: a guest doesn't learn how many
-    colleagues they can't see follow someone, and deactivated accounts don't count."""
+    colleagues they can't see follow someone, and deactivated accounts don't count.
+    `profile`: the user's, when already loaded (its kept counts are read from it)."""
     if viewer is not None and viewer.is_authenticated and viewer.is_employee:
         # Employees see every active person: the counts kept on the profile are exactly that.
+        if profile is not None and profile.user_id == user.pk:
+            return {"followers": profile.follower_count, "following": profile.following_count}
         return follow_counts_store.counts(user)
     visible = visible_profiles(viewer).values("pk")
     return {

@@ -68,7 +68,7 @@ def profile(request, username):
         "people/profile.html",
         {
             "person": person,
-            "counts": services.follow_counts(request.user, person.profile.user),
+            "counts": services.follow_counts(request.user, person.profile.user, person.profile),
             "languages": [(c, services.LANGUAGE_CHOICES.get(c, c)) for c in person.languages or []],
         },
     )
