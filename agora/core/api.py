@@ -4,6 +4,7 @@ import functools
 import inspect
 import logging
 
+import orjson
 from django.http import Http404
 from django.urls import Resolver404, URLPattern, re_path
 from django.urls.resolvers import RoutePattern, URLResolver
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import ConfigDict
@@ -41,16 +43,31 @@ class TokenAuth(HttpBearer):
         return user
 
 
-# ninja's encoder, made once and without the circular-reference check (the lean endpoints
-# encode plain trees of dicts and lists they just built): ~10% less than json.dumps(data,
-# cls=NinjaJSONEncoder), which builds an encoder and tracks every container on each call. The
-# output is the same.
-_encoder = NinjaJSONEncoder(check_circular=False)
+# Every API answer is encoded by orjson: the standard library's encoder took ~1 M CPU
+# instructions for a 15 KB feed page, a quarter of the whole request (bench/README.md), orjson
+# a tenth of that. What orjson doesn't write the way Django does goes to ninja's encoder:
+# dates and times (milliseconds and "Z", as DjangoJSONEncoder writes them), pydantic models,
+# URLs, decimals, durations. The text differs from json.dumps' only in what JSON leaves free:
+# no spaces after separators, non-ASCII characters as UTF-8 instead of \u escapes.
+_ninja = NinjaJSONEncoder(check_circular=False)
+_ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
 
 
-def dump_json(data) -> str:
-    """`data` as ninja's JSON renderer writes it."""
-    return _encoder.encode(data)
+def dump_json(data) -> bytes:
+    """`data` as the API's JSON (UTF-8)."""
+    try:
+        return orjson.dumps(data, default=_ninja.default, option=_ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        # What orjson refuses and json accepts: integers past 64 bits, keys that are not
+        # strings. (Anything neither can encode raises json's TypeError, as before.)
+        return _ninja.encode(data).encode()
+
+
+class JSONRenderer(BaseRenderer):
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return dump_json(data)
 
 
 class StrictInput(Schema):
@@ -239,6 +256,7 @@ def build_api() -> NinjaAPI:
         version="1",
         description="REST API of Agora, the enterprise social network.",
         auth=[TokenAuth(), SessionAuth()],
+        renderer=JSONRenderer(),
         urls_namespace="api",
         docs_url="/docs",
         openapi_url="/openapi.json",
