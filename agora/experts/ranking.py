@@ -35,7 +35,7 @@ from django.utils.translation import ngettext
 
 from agora.communities.models import Community
 from agora.communities.visibility import readable_q
-from agora.people.models import Profile, ProfileSkill
+from agora.people.models import Profile, ProfileSkill, Skill
 from agora.people.text import fold
 from agora.people.visibility import field_visible_q, people_visible_to
 from agora.qa.importer.fields import hashtag_name
@@ -95,7 +95,7 @@ def _term_rows(pairs, recent_places=None, users=None) -> list[tuple]:
     i-th pair (so a common word costs no more than a rare one), and with `recent_places` (a
     place or a list) (user_id, -1, 0.0) for the RECENT_CANDIDATES people most recently
     active there. With `users`: all their rows of the pairs, (user_id, i, weight, answers,
-    accepted, last_at); last_at as the database returns it (see _as_datetime)."""
+    accepted, last_at); last_at as _instant_sql reads it (see _as_datetime)."""
     terms = ExpertTerm._meta.db_table
     if users is not None:
         # One range of the index per pair too, but one statement without a part per pair:
@@ -109,8 +109,9 @@ def _term_rows(pairs, recent_places=None, users=None) -> list[tuple]:
         where.append(_in("user_id + 0", users))
         with connection.cursor() as cur:
             cur.execute(
-                "SELECT user_id, place, term, weight, answers, accepted, last_at "  # noqa: S608
-                f"FROM {terms} WHERE " + " AND ".join(sql for sql, _p in where),
+                "SELECT user_id, place, term, weight, answers, accepted, "  # noqa: S608
+                f"{_instant_sql('last_at')} FROM {terms} WHERE "
+                + " AND ".join(sql for sql, _p in where),
                 [p for _sql, params in where for p in params],
             )
             return [
@@ -157,11 +158,26 @@ def _in(column: str, values) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
+def _instant_sql(column: str) -> str:
+    """SQL reading a timestamp for _as_datetime. On PostgreSQL seconds since 1970 (a float
+    holds them to the microsecond): Django's timestamptz loader is Python code, ~4 µs a value,
+    and a query reads several hundred of them to show ten people's."""
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM {column})::float8"
+    return column
+
+
 def _as_datetime(value):
-    """A datetime read by raw SQL: SQLite returns Django's text (naive UTC)."""
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    """An aware datetime from a timestamp read by raw SQL (_instant_sql): SQLite returns
+    naive UTC (a datetime for a column, Django's text for an expression over one),
+    PostgreSQL seconds since 1970."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return datetime.fromtimestamp(value, UTC)
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _query_terms(text: str, tags) -> tuple[Counter, list[str]]:
@@ -192,7 +208,7 @@ class Place(NamedTuple):
     answers: int
     accepted: int
     length: float
-    last_at: object
+    last_at: object  # as _instant_sql reads it
     activity_weighted: float
     activity: float
 
@@ -222,16 +238,12 @@ def rank_people(viewer, text, tags, limit, exclude):
     # estimate, as the idf is).
     df: Counter = Counter()
     present: dict[str, list[int]] = defaultdict(list)
-    for place, term, n in ExpertTermCount.objects.filter(
-        place__in=places, term__in=wanted_terms
-    ).values_list("place", "term", "people"):
+    skill_keys = set(tag_keys) | {w for w in words(text) if len(w) > 1}
+    counts, declared = _term_counts(places, wanted_terms, skill_keys)
+    for place, term, n in counts:
         df[term] += n
         present[term].append(place)
-    totals = list(
-        ExpertPlace.objects.filter(place__in=places).values_list(
-            "people", "length", "first_at", "last_at"
-        )
-    )
+    totals = _place_totals(places)
     people_total = sum(t[0] for t in totals)
     term_cap = max(MIN_TERM_PEOPLE_CAP, MAX_TERM_SHARE * people_total)
     word_terms = [t for t in terms if t in df and df[t] <= term_cap]
@@ -255,8 +267,7 @@ def rank_people(viewer, text, tags, limit, exclude):
         term = pairs[i][1]
         found[term] = found.get(term, 0.0) + weight
 
-    skill_keys = set(tag_keys) | {w for w in words(text) if len(w) > 1}
-    skills = _matching_skills(viewer, skill_keys)
+    skills = _matching_skills(viewer, declared)
 
     span = 0.0
     ref = 0.0
@@ -376,22 +387,89 @@ def rank_people(viewer, text, tags, limit, exclude):
     return results
 
 
-def _cards(places, user_ids) -> dict[int, list]:
-    """Per person, (place, answers, accepted, score, length, days of the latest answer) of
-    their records in `places`: one covering-index read each, no activity."""
-    if not user_ids:
-        return {}
-    table = ExpertStat._meta.db_table
-    (in_places, p1), (in_users, p2) = _in("place", places), _in("user_id", user_ids)
-    out: dict[int, list] = defaultdict(list)
+def _term_counts(places, terms, skill_keys) -> tuple[list[tuple], list[str]]:
+    """(place, term, people) for `terms` in `places`, and the declared skills among
+    `skill_keys`, in one statement: the skills query is the dearest of a query to build (ORM,
+    visibility rules), and most queries name no one's skill, so it runs only when one does."""
+    parts, params = [], []
+    if terms:
+        (in_places, p1), (in_terms, p2) = _in("place", places), _in("term", terms)
+        parts.append(
+            f"SELECT place, term, people FROM {ExpertTermCount._meta.db_table} "  # noqa: S608
+            f"WHERE {in_places} AND {in_terms}"
+        )
+        params += p1 + p2
+    if skill_keys:
+        in_keys, p3 = _in("key", skill_keys)
+        parts.append(f"SELECT NULL, key, 0 FROM {Skill._meta.db_table} WHERE {in_keys}")  # noqa: S608
+        params += p3
+    if not parts:
+        return [], []
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts), params)
+        rows = cur.fetchall()
+    counts = [row for row in rows if row[0] is not None]
+    return counts, sorted(key for place, key, _n in rows if place is None)
+
+
+def _place_totals(places) -> list[tuple]:
+    """(people, length, first_at, last_at) of each of `places` that has records."""
+    in_places, params = _in("place", places)
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT user_id, place, answers, accepted, score, length, {index.days_sql('last_at')} "  # noqa: S608
-            f"FROM {table} WHERE {in_places} AND {in_users}",
-            p1 + p2,
+            f"SELECT people, length, first_at, last_at FROM {ExpertPlace._meta.db_table} "  # noqa: S608
+            f"WHERE {in_places}",
+            params,
         )
-        for user_id, *card in cur.fetchall():
-            out[user_id].append(card)
+        return [
+            (people, length, _as_datetime(first), _as_datetime(last))
+            for people, length, first, last in cur.fetchall()
+        ]
+
+
+def _int_array(values) -> str:
+    """A PostgreSQL array literal of integers: psycopg adapts a list of a thousand integers
+    one by one, in Python (~0.6 ms)."""
+    return "{" + ",".join(str(int(v)) for v in sorted(values)) + "}"
+
+
+def _stat_rows(columns: list[str], places, user_ids) -> list[tuple]:
+    """`columns` (SQL over ExpertStat) of these people's records in these places.
+
+    PostgreSQL probes the (place, user) index once per pair, both lists passed as arrays:
+    with the lists written out, each call was planned again (~2 ms for a thousand people)
+    and the plans read far more than the pairs (every row of the place, or every record of
+    these busy people, who answer in dozens of communities). The statement's text no longer
+    changes, so it is prepared, and its generic plan is the probe whatever the lists."""
+    table = ExpertStat._meta.db_table
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # LIMIT 1 (a record per place and person) keeps the planner from flattening the
+            # probe into a join, which it would plan as a scan of the whole table.
+            cur.execute(
+                f"SELECT {', '.join(columns)} FROM unnest(%s::bigint[]) AS p(pl) "  # noqa: S608
+                "CROSS JOIN unnest(%s::bigint[]) AS u(id) CROSS JOIN LATERAL "
+                f"(SELECT * FROM {table} WHERE place = p.pl AND user_id = u.id LIMIT 1) AS s",
+                [_int_array(places), _int_array(user_ids)],
+            )
+        else:
+            (in_places, p1), (in_users, p2) = _in("place", places), _in("user_id", user_ids)
+            cur.execute(
+                f"SELECT {', '.join(columns)} FROM {table} WHERE {in_places} AND {in_users}",  # noqa: S608
+                p1 + p2,
+            )
+        return cur.fetchall()
+
+
+def _cards(places, user_ids) -> dict[int, list]:
+    """Per person, (place, answers, accepted, score, length, days of the latest answer) of
+    their records in `places`: no activity (read from the covering index alone)."""
+    if not user_ids:
+        return {}
+    columns = ["user_id", "place", "answers", "accepted", "score", "length"]
+    out: dict[int, list] = defaultdict(list)
+    for user_id, *card in _stat_rows(columns + [index.days_sql("last_at")], places, user_ids):
+        out[user_id].append(card)
     return out
 
 
@@ -400,17 +478,10 @@ def _records(places, user_ids, *activity) -> dict[int, list]:
     out: dict[int, list] = defaultdict(list)
     if not user_ids:
         return out
-    table = ExpertStat._meta.db_table
-    (in_places, p1), (in_users, p2) = _in("place", places), _in("user_id", user_ids)
-    values = ", ".join(index.activity_sql(i) for i in activity)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT user_id, answers, accepted, length, last_at, {values} FROM {table} "  # noqa: S608
-            f"WHERE {in_places} AND {in_users}",
-            p1 + p2,
-        )
-        for user_id, answers, accepted, length, last_at, *acts in cur.fetchall():
-            out[user_id].append(Place(answers, accepted, length, _as_datetime(last_at), *acts))
+    columns = ["user_id", "answers", "accepted", "length", _instant_sql("last_at")]
+    columns += [index.activity_sql(i) for i in activity]
+    for user_id, *record in _stat_rows(columns, places, user_ids):
+        out[user_id].append(Place(*record))
     return out
 
 
@@ -507,7 +578,7 @@ def _people(viewer, user_ids) -> dict:
 
 
 def _evidence(rows, found, tag_terms, skill_links, features) -> dict:
-    last = max((r.last_at for r in rows), default=None)
+    last = _as_datetime(max((r.last_at for r in rows), default=None))
     tags = {}
     for term in tag_terms:
         slot = found.get(term)

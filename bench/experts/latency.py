@@ -13,6 +13,12 @@ and as the operator (viewer None), and prints p50/p95/max.
     # after a change to the evidence index: migrate, rebuild the index, measure
     .venv/bin/python bench/experts/latency.py --database-url sqlite:////tmp/xl/agora.sqlite3 \
         --reindex
+    # another checkout's code on the same data (before/after): git archive <commit> agora | tar …
+    .venv/bin/python bench/experts/latency.py --database-url … --root /tmp/old
+
+CPU: this process's, and on PostgreSQL the server backend's serving it (from
+/proc/<pid>/schedstat, the server being on this machine), so the figures say what a query
+costs whatever else the shared machine runs.
 """
 
 from __future__ import annotations
@@ -199,6 +205,19 @@ def reindex() -> None:
     print(f"indexed {people:,} answerers in {time.monotonic() - started:.0f} s", flush=True)
 
 
+def backend_cpu_ns(connection):
+    """A function returning the CPU time (ns) of the PostgreSQL backend serving `connection`
+    (0 elsewhere, or when the server is not on this machine)."""
+    if connection.vendor != "postgresql":
+        return lambda: 0
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cur.fetchone()[0]}/schedstat")
+    if not stat.exists():
+        return lambda: 0
+    return lambda: int(stat.read_text().split()[0])
+
+
 def measure(n: int) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection, reset_queries
@@ -221,27 +240,36 @@ def measure(n: int) -> None:
         queries.append((q.title + "\n\n" + q.body, q.tags))
     short = [(q.title, []) for _n, qs, _a in sites for q in rng.sample(qs, 10)]
     find_experts(None, "warm up", ["python"])
+    db_ns = backend_cpu_ns(connection)
     for label, viewer_of, batch in (
         ("employee, question text + tags", lambda i: viewers[i % len(viewers)], queries),
         ("employee, title only", lambda i: viewers[i % len(viewers)], short),
         ("operator (all places), question text + tags", lambda i: None, queries),
     ):
-        times, cpu = [], []
+        times, cpu, db, both = [], [], [], []
         for i, (text, tags) in enumerate(batch):
             reset_queries()
-            t, c = time.perf_counter(), time.process_time()
+            t, c, d = time.perf_counter(), time.process_time(), db_ns()
             find_experts(viewer_of(i), text, tags, limit=10)
             times.append((time.perf_counter() - t) * 1000)
             cpu.append((time.process_time() - c) * 1000)
-        times.sort()
-        cpu.sort()
+            db.append((db_ns() - d) / 1e6)
+            both.append(cpu[-1] + db[-1])
+        for values in (times, cpu, db, both):
+            values.sort()
         p95 = int(0.95 * (len(times) - 1))
-        # CPU: this process's (with SQLite, the database's work too): what the figures would
-        # be on an idle machine, as other jobs share the cores.
+        # CPU: this process's (with SQLite, the database's work too) and PostgreSQL's backend:
+        # what the figures would be on an idle machine, as other jobs share the cores.
+        server = (
+            f" + server p50 {statistics.median(db):5.1f} p95 {db[p95]:5.1f} ms = "
+            f"p50 {statistics.median(both):5.1f} p95 {both[p95]:5.1f} ms"
+            if connection.vendor == "postgresql"
+            else ""
+        )
         print(
             f"{label:45s} n={len(times):4d} p50 {statistics.median(times):6.1f} ms  "
             f"p95 {times[p95]:6.1f} ms  max {times[-1]:6.1f} ms  "
-            f"(CPU p50 {statistics.median(cpu):5.1f} p95 {cpu[p95]:5.1f} ms; "
+            f"(CPU p50 {statistics.median(cpu):5.1f} p95 {cpu[p95]:5.1f} ms{server}; "
             f"load {os.getloadavg()[0]:.1f}; {connection.vendor})"
         )
 
@@ -258,8 +286,15 @@ def main() -> None:
     )
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--questions", type=int, default=QUESTIONS, help="Questions to build.")
+    ap.add_argument("--root", help="Measure the agora/ of this checkout instead.")
     args = ap.parse_args()
+    if args.root:
+        sys.path.insert(0, str(Path(args.root).resolve()))
     setup(args.database_url, args.data_dir)
+    if args.root:
+        import agora
+
+        print(f"code: {Path(agora.__file__).parent}")
     if args.build:
         build(args.questions)
     elif args.reindex:

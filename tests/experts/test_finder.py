@@ -194,7 +194,8 @@ def test_fixed_number_of_queries_whatever_the_candidates(
 
     viewer = employee()
     find_experts(viewer, "kubernetes pods", ["kubernetes"])  # index caught up, caches warm
-    with django_assert_num_queries(11) as small:
+    # Without a declared skill among the query's words, no skills query.
+    with django_assert_num_queries(9) as small:
         find_experts(viewer, "kubernetes pods", ["kubernetes"])
     for i in range(6):
         answered(employee(), people["asker"], f"Kubernetes ingress {i}", tags=["kubernetes"])
@@ -208,6 +209,13 @@ def test_fixed_number_of_queries_whatever_the_candidates(
         pruned = find_experts(viewer, "kubernetes pods", ["kubernetes"])
     assert len(pruned) == 3
     assert pruned[0].user.pk == results[0].user.pk == people["k8s"].pk
+    # With one, one more statement, and the skilled person counts.
+    monkeypatch.undo()
+    skilled = employee()
+    add_skill(skilled, "Kubernetes", level=4)
+    with django_assert_num_queries(len(small.captured_queries) + 1):
+        results = find_experts(viewer, "kubernetes pods", ["kubernetes"], limit=50)
+    assert skilled.pk in names(results)
 
 
 def test_bulk_created_answers_are_caught_up_and_rebuild_command(people, capsys):

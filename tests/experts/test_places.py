@@ -199,3 +199,19 @@ def test_days_read_in_sql_are_the_index_days():
     ]
     assert answers == 1
     assert abs(last_day - index.days(stat.last_at)) < 1e-6
+
+
+def test_timestamps_read_in_sql_are_the_stored_instants():
+    expert, asker = employee(), employee()
+    answered(expert, asker, "Flaky integration tests", tags=["ci"], days_ago=40)
+    stat = ExpertStat.objects.get(user=expert, place=index.EMPLOYEES)
+    term = ExpertTerm.objects.get(user=expert, place=index.EMPLOYEES, term="#ci")
+    (record,) = ranking._records([index.EMPLOYEES], [expert.pk], 0, 1)[expert.pk]
+    assert ranking._as_datetime(record.last_at) == stat.last_at  # to the microsecond
+    ((_user, _i, _weight, answers, _accepted, last_at),) = ranking._term_rows(
+        [(index.EMPLOYEES, "#ci")], users={expert.pk}
+    )
+    assert answers == 1
+    assert ranking._as_datetime(last_at) == term.last_at
+    ((_people, _length, first_at, last_at),) = ranking._place_totals([index.EMPLOYEES])
+    assert first_at == last_at == stat.last_at
