@@ -298,3 +298,88 @@ def test_pg_frequencies_from_statistics_or_the_newest_ids(world, monkeypatch):
     assert backends.doc_frequency("numero", low, high) == int(0.5 * (high - low + 1))
     # Not among the commonest: its share of the newest 4 ids (all of them hold it).
     assert backends.doc_frequency("zeppelin", low, high) == high - low + 1
+
+
+def _rank_rows(table="search_rank"):
+    column = "title_tsv" if table == "search_rank_title" else "tsv"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT r.id, r.doc_type, r.community_id, r.created_at, "  # noqa: S608
+            f"r.{column} = strip(d.{column}) "
+            f"FROM {table} r LEFT JOIN search_searchdocument d ON d.id = r.id ORDER BY r.id"
+        )
+        return cur.fetchall()
+
+
+def _documents(titled=False):
+    from agora.search.models import SearchDocument
+
+    docs = SearchDocument.objects.exclude(title_terms="") if titled else SearchDocument.objects
+    return [
+        (d.id, d.doc_type, d.community_id, d.created_at, True)
+        for d in docs.order_by("id").only("id", "doc_type", "community_id", "created_at")
+    ]
+
+
+@pg_only
+def test_pg_the_narrow_tables_follow_every_write(world):
+    """search_rank and search_rank_title hold a row per document (per titled document), with
+    its filter columns and terms, whatever writes: saves, edits, deletions, a reindex."""
+    from agora.conversations import services as conv
+    from agora.search.indexing import reindex_all
+
+    article = make_post(world.owner, "Corps", title="Zeppelin au salon", kind="article")
+    post = make_post(world.owner, "Zeppelin sans titre", community=world.open)
+    assert _rank_rows() == _documents()
+    assert _rank_rows("search_rank_title") == _documents(titled=True)
+    from agora.search.models import SearchDocument
+
+    titled = SearchDocument.objects.get(doc_type="article", object_id=article.pk)
+    assert titled.pk in {r[0] for r in _rank_rows("search_rank_title")}
+    with committed():
+        post.body = "Dirigeable désormais"
+        post.save()
+    assert ("post", post.pk) in hits(world.reader, "desormais")
+    with committed():
+        conv.delete_post(world.owner, world.open_post.pk)
+    assert _rank_rows() == _documents()
+    assert reindex_all() > 0
+    assert _rank_rows() == _documents()
+    assert _rank_rows("search_rank_title") == _documents(titled=True)
+    assert len(_documents(titled=True)) >= 1
+
+
+@pg_only
+def test_pg_the_narrow_tables_find_what_the_documents_find(world, small_bound, monkeypatch):
+    """Through search_rank (the walk, GIN, the window, titles) or the documents themselves:
+    the same candidates, pages and counts."""
+    for i in range(8):
+        make_post(world.owner, f"Montgolfière numéro {i}", community=world.open)
+        make_post(world.owner, f"Escale numéro {i}", community=world.open)
+        make_post(world.owner, "Corps", title=f"Montgolfière escale {i}", kind="article")
+    make_post(world.owner, "Montgolfière en escale secrète", community=world.secret)
+    queries = ["montgolfiere escale", "montgolfiere", "escale zeppelin", "numero"]
+
+    def results():
+        compiled.clear()
+        out = []
+        for q in queries:
+            r = find(world.reader, q)
+            out.append(([(h.type, h.id, h.score) for h in r.items], r.count, r.count_capped))
+        return out
+
+    sqls = []
+    real_fetch = backends._fetch
+    monkeypatch.setattr(backends, "_fetch", lambda sql, p: sqls.append(sql) or real_fetch(sql, p))
+    plans = [{}, {"PG_WALK_ABOVE": 0}, {"PG_WINDOW_ABOVE": 1}, {"PG_TITLE_WALK_ABOVE": 0}]
+    for plan in plans:
+        with monkeypatch.context() as m:
+            for name, value in plan.items():
+                m.setattr(backends, name, value)
+            sqls.clear()
+            narrow = results()
+            assert any(items for items, _, _ in narrow)
+            assert any("FROM search_rank AS" in s for s in sqls)
+            assert any("FROM search_rank_title AS" in s for s in sqls)
+            m.setattr(backends.Allowed, "on_rank_tables", property(lambda self: False))
+            assert results() == narrow, plan

@@ -16,12 +16,15 @@ every query word still competes. Term statistics are sampled the same way (doc_f
 
 import datetime as dt
 import json
+import re
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
+from django.db.models import Q
 
 from .analysis import ParsedQuery
 
@@ -68,6 +71,21 @@ SQLITE_TRIGGER_NAMES = (
     "search_fts_title_au_new",
 )
 TSQUERY = "to_tsquery('simple'::regconfig, %s)"
+# The columns of the narrow tables search_rank and search_rank_title (migration 0006) that a
+# column filter may use; a filter on any other column walks the documents themselves.
+RANK_COLUMNS = {"id", "doc_type", "audience", "community_id", "author_id", "created_at"}
+PG_RANK_FILL = [  # the narrow tables from the documents (migration 0006), ids in order
+    "INSERT INTO search_rank (id, doc_type, audience, community_id, author_id, created_at, tsv) "
+    "SELECT id, doc_type, audience, community_id, author_id, created_at, strip(tsv) "
+    "FROM search_searchdocument ORDER BY id",
+    "INSERT INTO search_rank_title "
+    "(id, doc_type, audience, community_id, author_id, created_at, title_tsv) "
+    "SELECT id, doc_type, audience, community_id, author_id, created_at, strip(title_tsv) "
+    "FROM search_searchdocument WHERE title_terms <> '' ORDER BY id",
+    "CREATE INDEX IF NOT EXISTS search_rank_tsv ON search_rank USING GIN (tsv)",
+    "CREATE INDEX IF NOT EXISTS search_rank_id_brin ON search_rank USING BRIN (id)",
+    "CREATE INDEX IF NOT EXISTS search_rank_title_tsv ON search_rank_title USING GIN (title_tsv)",
+]
 PG_TITLED_INDEX = (  # migration 0005: the titled documents by id, walked for frequent title words
     "CREATE INDEX IF NOT EXISTS search_doc_titled ON search_searchdocument (id) "
     "WHERE title_terms <> ''"
@@ -85,6 +103,11 @@ def vendor() -> str:
     return connection.vendor
 
 
+KEPT_WHERE_MAX = 2_000
+_kept_where: dict[tuple, tuple[str, list] | None] = {}
+_kept_literal: dict[tuple, str] = {}
+
+
 class Allowed:
     """The column filter of one search (a SearchDocument queryset: types, filters and
     prefilters), compiled to SQL once and shared by every engine query of that search: the ORM
@@ -93,9 +116,20 @@ class Allowed:
     engine queries are then built by the ORM, as before."""
 
     def __init__(self, queryset, ids: tuple[int, int] | None = None):
-        self.queryset = queryset
+        # A Q over SearchDocument is compiled at most once per distinct Q (see `where`).
+        self._q = queryset if isinstance(queryset, Q) else None
+        self._queryset = None if self._q is not None else queryset
         self._where: tuple[str, list] | None | bool = False
+        self._key: tuple | None = None
         self._ids = ids
+
+    @property
+    def queryset(self):
+        if self._queryset is None:
+            from .models import SearchDocument
+
+            self._queryset = SearchDocument.objects.filter(self._q)
+        return self._queryset
 
     @property
     def ids(self) -> tuple[int, int]:
@@ -107,8 +141,50 @@ class Allowed:
     @property
     def where(self) -> tuple[str, list] | None:
         if self._where is False:
-            self._where = where_sql(self.queryset)
+            if self._q is None:
+                self._where = where_sql(self.queryset)
+            else:
+                # Building and compiling the filter with its ~200 readable communities cost
+                # ~2 ms of CPU per search, for a text that only depends on the Q itself (its
+                # values included: other memberships, another Q) and on the compiler.
+                key = self._key = (connection.alias, where_sql, self._q.identity)
+                try:
+                    self._where = _kept_where[key]
+                except KeyError:
+                    if len(_kept_where) >= KEPT_WHERE_MAX:
+                        _kept_where.clear()
+                    self._where = _kept_where[key] = where_sql(self.queryset)
+                except TypeError:  # a value that cannot be a key: compiled every time
+                    self._where = where_sql(self.queryset)
         return self._where
+
+    @cached_property
+    def literal(self) -> str | None:
+        """PostgreSQL: `where` with its values inlined (see _inlined) and "%" escaped, kept
+        with it: quoting its ~200 values (the readable communities) took 0.6 ms of CPU, for
+        each of a search's 2-4 engine queries."""
+        if self.where is None:
+            return None
+        if self._key is not None and self._key in _kept_literal:
+            return _kept_literal[self._key]
+        sql, params = self.where
+        with connection.cursor() as cur:
+            from psycopg import ClientCursor
+
+            literal = ClientCursor(cur.cursor.connection).mogrify(sql, params).replace("%", "%%")
+        if self._key is not None:
+            if len(_kept_literal) >= KEPT_WHERE_MAX:
+                _kept_literal.clear()
+            _kept_literal[self._key] = literal
+        return literal
+
+    @cached_property
+    def on_rank_tables(self) -> bool:
+        """PostgreSQL: whether the filter only reads columns that search_rank has too."""
+        if self.where is None:
+            return False
+        columns = set(re.findall(r'"?search_searchdocument"?\."?(\w+)"?', self.where[0]))
+        return columns <= RANK_COLUMNS
 
 
 def where_sql(queryset) -> tuple[str, list] | None:
@@ -138,7 +214,8 @@ def rank(
     """A bounded set of the matches among `allowed` (an Allowed, or a SearchDocument queryset
     of plain column filters: type, community, author, dates, prefilters), with what scoring.py
     needs: the newest `bound` (default CANDIDATES or OR_CANDIDATES by mode), plus, when there
-    were more and `titles`, the newest title matches."""
+    were more and `titles`, the newest title matches. `bound` 0: only the title matches, for a
+    caller that already knows there are more matches than it keeps."""
     if bound is None:
         bound = CANDIDATES if mode == "and" else OR_CANDIDATES
     if not isinstance(allowed, Allowed):
@@ -165,6 +242,13 @@ def _fetch(sql: str, params) -> list[tuple]:
     with connection.cursor() as cur:
         if vendor() == "postgresql":
             sql, params = _inlined(cur, sql, params)
+            if settings.USE_TZ:
+                # Django's timestamptz loader (Python, to attach its timezone) took 1.7 ms per
+                # 300 candidates; psycopg's own (C) gives the same aware UTC datetimes, the
+                # session's time zone being UTC, in 0.1 ms.
+                from psycopg.types.datetime import TimestamptzLoader
+
+                cur.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cur.execute(sql, params)
         rows = cur.fetchall()
     if vendor() == "sqlite":
@@ -187,6 +271,10 @@ def _inlined(cur, sql: str, params) -> tuple[str, list | None]:
 
 
 def _candidates(newest, newest_titles, bound: int, titles: bool) -> Candidates:
+    if bound == 0:
+        # Only the title matches: the caller knows that there are more matches than it keeps
+        # (finding that out again cost a GIN lookup of every match of several words).
+        return Candidates(newest_titles(TITLE_CANDIDATES) if titles else [], True)
     rows = newest(bound + 1)
     capped = len(rows) > bound
     if not capped or not titles:
@@ -274,6 +362,7 @@ def _newest_forward(expression: str, condition: str, params: list, limit: int) -
 
 PG_WALK_ABOVE = 20_000  # PostgreSQL walks ids backwards only when every word is this common
 PG_WINDOW_ABOVE = 15  # a rare word with this many times more matches than wanted: newest ids first
+PG_WINDOW_FIRST = 4  # otherwise, on search_rank, first the newest 1/PG_WINDOW_FIRST of the ids
 PG_TITLE_WALK_ABOVE = 2_500  # expected title matches above which titled documents are walked
 
 
@@ -290,7 +379,11 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
     expected = min(group_df) if mode == "and" else sum(group_df)
     rare = bool(frequencies) and expected < PG_WALK_ABOVE
 
-    def fetch(condition, order, limit, extra="", extra_params=()):
+    def fetch_documents(condition, order, limit, extra="", extra_params=(), titled=False):
+        """The newest `limit` rows by `order` among the allowed ones meeting `condition`
+        (`titled`: among the documents that have a title)."""
+        if titled:
+            condition = f"search_searchdocument.title_terms <> '' AND {condition}"
         if allowed.where is None:
             qs = allowed.queryset.extra(  # noqa: S610  (constant SQL)
                 where=[condition + extra], params=[tsquery, *extra_params]
@@ -299,24 +392,48 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
                 qs = qs.extra(select={"recency_": order})  # noqa: S610
                 return list(qs.order_by("-recency_").values_list(*FIELDS)[:limit])
             return list(qs.order_by("-id").values_list(*FIELDS)[:limit])
-        where, params = allowed.where
         return _fetch(
             f"SELECT {COLUMNS} FROM search_searchdocument "  # noqa: S608  (constant SQL)
-            f"WHERE ({where}) AND {condition}{extra} ORDER BY {order} DESC LIMIT %s",
-            [*params, tsquery, *extra_params, limit],
+            f"WHERE ({allowed.literal}) AND {condition}{extra} ORDER BY {order} DESC LIMIT %s",
+            [tsquery, *extra_params, limit],
         )
+
+    def fetch_narrow(condition, order, limit, extra="", extra_params=(), titled=False):
+        """fetch_documents() through the narrow tables (migration 0006): the walk or the GIN
+        lookup reads search_rank (search_rank_title: `titled`), aliased so that the column
+        filter applies unchanged; only the kept rows' terms come from the documents."""
+        table = "search_rank_title" if titled else "search_rank"
+        return _fetch(
+            "SELECT doc.id, doc.title_terms, doc.body_terms, hit.created_at, hit.doc_type "  # noqa: S608
+            "FROM (SELECT search_searchdocument.id, search_searchdocument.created_at, "
+            f"search_searchdocument.doc_type FROM {table} AS search_searchdocument "
+            f"WHERE ({allowed.literal}) AND {condition}{extra} ORDER BY {order} DESC LIMIT %s)"
+            " AS hit JOIN search_searchdocument AS doc ON doc.id = hit.id ORDER BY hit.id DESC",
+            [tsquery, *extra_params, limit],
+        )
+
+    fetch = fetch_narrow if allowed.on_rank_tables else fetch_documents
 
     def newest(limit):
         condition = f"search_searchdocument.tsv @@ {TSQUERY}"
         if not rare:
             return fetch(condition, "search_searchdocument.id", limit)
-        if len(query.groups) == 1 and expected > PG_WINDOW_ABOVE * limit:
+        if len(query.groups) == 1 and expected > 0:
             # Through GIN every match is read from the table before the sort keeps the newest
             # (8,868 rows for a word in 0.2% of documents, 15-200 ms): first only the newest
-            # ids expected to hold three times what is wanted.
+            # ids expected to hold three times what is wanted. The estimate of a word below
+            # the planner's commonest is coarse (one match among the newest 20,000 ids: 200
+            # documents, when "frontend" has 2,447 that cost 20-50 ms to read): on search_rank,
+            # whose BRIN index makes a window cheap to intersect with GIN, windows from the
+            # newest quarter of the ids, doubled until they hold enough.
+            narrow = allowed.on_rank_tables
             low, high = allowed.ids
-            span = 3 * limit * (high - low + 1) // max(expected, 1)
-            if span < high - low:
+            total = high - low + 1
+            if expected > PG_WINDOW_ABOVE * limit:
+                span = 3 * limit * total // expected
+            else:
+                span = total // PG_WINDOW_FIRST if narrow else total
+            while span < high - low:
                 rows = fetch(
                     condition,
                     "search_searchdocument.id + 0",
@@ -326,20 +443,22 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
                 )
                 if len(rows) >= limit:
                     return rows
+                # Without the BRIN index a wider window costs a B-tree range scan of its ids.
+                span = max(span * 2, 1) if narrow else total
         return fetch(condition, "search_searchdocument.id + 0", limit)
 
     def newest_titles(limit):
-        titled = "search_searchdocument.title_terms <> ''"
         match = f"search_searchdocument.title_tsv @@ {TSQUERY}"
         if (mode == "or" or len(query.groups) == 1) and _pg_title_matches(
             query, allowed.ids
         ) >= PG_TITLE_WALK_ABOVE:
             # Many title matches (one frequent word, or any of several): walking the titled
-            # documents newest first (search_doc_titled) finds enough at once; "IS TRUE" keeps
+            # documents newest first (search_rank_title, or search_doc_titled when the filter
+            # needs the documents' own columns) finds enough at once; "IS TRUE" keeps
             # the planner, which underestimates these matches, from collecting and sorting all
             # of them instead. Titles holding all of several words can be few: GIN then.
-            return fetch(f"{titled} AND ({match}) IS TRUE", "search_searchdocument.id", limit)
-        return fetch(f"{titled} AND {match}", "search_searchdocument.id + 0", limit)
+            return fetch(f"({match}) IS TRUE", "search_searchdocument.id", limit, titled=True)
+        return fetch(match, "search_searchdocument.id + 0", limit, titled=True)
 
     return _candidates(newest, newest_titles, bound, titles)
 
@@ -415,9 +534,10 @@ def doc_frequency(term: str, id_low: int, id_high: int) -> int:
                 return count
             span = max(id_high - oldest + 1, 1)
             return min(int(count * total / span), total)
+        # search_rank (migration 0006): the same ids and terms as the documents, narrower rows.
         if total <= PG_DF_WINDOW:
             cur.execute(
-                f"SELECT COUNT(*) FROM search_searchdocument WHERE tsv @@ {TSQUERY}",  # noqa: S608
+                f"SELECT COUNT(*) FROM search_rank WHERE tsv @@ {TSQUERY}",  # noqa: S608
                 [f"'{term}'"],
             )
             return cur.fetchone()[0]
@@ -426,7 +546,7 @@ def doc_frequency(term: str, id_low: int, id_high: int) -> int:
             return min(int(share * total), total)
         sql, params = _inlined(
             cur,
-            f"SELECT COUNT(*) FROM search_searchdocument WHERE id > %s AND tsv @@ {TSQUERY}",  # noqa: S608
+            f"SELECT COUNT(*) FROM search_rank WHERE id > %s AND tsv @@ {TSQUERY}",  # noqa: S608
             [id_high - PG_DF_WINDOW, f"'{term}'"],
         )
         cur.execute(sql, params)
@@ -462,7 +582,12 @@ def before_bulk_load() -> None:
             cur.execute("DROP INDEX IF EXISTS search_doc_tsv")
             cur.execute("DROP INDEX IF EXISTS search_doc_title_tsv")
             cur.execute("DROP INDEX IF EXISTS search_doc_titled")
-            cur.execute("TRUNCATE search_searchdocument")
+            cur.execute("DROP INDEX IF EXISTS search_rank_tsv")
+            cur.execute("DROP INDEX IF EXISTS search_rank_id_brin")
+            cur.execute("DROP INDEX IF EXISTS search_rank_title_tsv")
+            # The narrow tables are filled in one statement at the end, not row by row.
+            cur.execute("ALTER TABLE search_searchdocument DISABLE TRIGGER search_rank_sync")
+            cur.execute("TRUNCATE search_searchdocument")  # and the narrow tables (trigger)
 
 
 def after_bulk_load() -> None:
@@ -488,4 +613,9 @@ def after_bulk_load() -> None:
                 "USING GIN (title_tsv) WHERE title_terms <> ''"
             )
             cur.execute(PG_TITLED_INDEX)
+            for sql in PG_RANK_FILL:
+                cur.execute(sql)
+            cur.execute("ALTER TABLE search_searchdocument ENABLE TRIGGER search_rank_sync")
             cur.execute("ANALYZE search_searchdocument")
+            cur.execute("ANALYZE search_rank")
+            cur.execute("ANALYZE search_rank_title")

@@ -298,7 +298,7 @@ def _order(row):
 
 def _ranked(plan: Plan, query: ParsedQuery) -> tuple[list[tuple[int, float, str]], bool]:
     ids = backends.id_range()  # once per search: the statistics and plans below need it
-    allowed = backends.Allowed(SearchDocument.objects.filter(plan.columns), ids)
+    allowed = backends.Allowed(plan.columns, ids)
     frequencies = scoring.frequencies(query, ids)  # cached; the engines choose plans by them
     found = backends.rank(query, allowed, "and", frequencies=frequencies)
     capped = found.capped
