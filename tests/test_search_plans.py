@@ -8,8 +8,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from agora.communities import services as community_services
+from agora.core import compiled
 from agora.moderation import services as moderation
-from agora.search import backends, compiled, registry, services
+from agora.search import backends, registry, services
 from agora.search.analysis import ParsedQuery
 from tests.api_factories import add_member, committed, make_community, make_post
 from tests.factories import UserFactory

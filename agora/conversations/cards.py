@@ -38,6 +38,7 @@ from django.utils.dateparse import parse_datetime
 from agora.accounts.models import User
 from agora.communities.models import Community, Membership
 from agora.core.api import dump_json
+from agora.core.db import fast_timestamps
 from agora.core.errors import NotFound
 from agora.core.pagination import Page, _bad_cursor, _coerce, _decode, _encode, clamp_limit
 from agora.people.models import Profile
@@ -99,13 +100,7 @@ def _ts(column: str) -> str:
 
 def _rows(sql: str, params: dict) -> list[tuple]:
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg.types.datetime import TimestamptzLoader
-
-            # psycopg's C loader for timestamptz rather than Django's, a Python subclass of
-            # the pure-Python one whose only job is to say UTC, which the C loader says too
-            # (the connection's time zone is UTC): ~5 µs less per value, ~0.2 ms per page.
-            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        fast_timestamps(cursor)
         cursor.execute(sql, params)
         return cursor.fetchall()
 

@@ -175,8 +175,10 @@ def still_visible_q(user) -> Q:
 
 
 def _visible_q(user) -> Q:
-    """In the app: still visible, and of a kind the user wants in the app."""
-    in_app_off = [k for k, p in preferences(user).items() if not p["in_app"]]
+    """In the app: still visible, and of a kind the user wants in the app. (Preferences as a
+    subquery, read with the notifications: building the rule reads nothing, so its SQL can be
+    kept, see unread_count. A kind without a stored preference is wanted in the app.)"""
+    in_app_off = Preference.objects.filter(user=user, in_app=False).values("kind")
     return still_visible_q(user) & ~Q(kind__in=in_app_off)
 
 
@@ -200,10 +202,8 @@ def unread_count(user) -> int:
     Every page's header shows it, and building `still_visible_q`'s joins with the ORM cost
     several times more than running them (bench/README.md, the profile page): the SQL is
     built once per viewer and reused for a while (`compiled.for_viewer`; only the text is
-    reused, every run reads the notifications, memberships and preferences afresh). The
-    in-app preferences are a subquery here rather than a list read first, so that building
-    the SQL reads nothing."""
-    from agora.search.compiled import for_viewer
+    reused, every run reads the notifications, memberships and preferences afresh)."""
+    from agora.core.compiled import for_viewer
 
     sql, params = for_viewer(
         user, ("notifications.unread_count", _unread_sql), lambda: _unread_sql(user)
@@ -214,11 +214,9 @@ def unread_count(user) -> int:
 
 
 def _unread_sql(user) -> tuple[str, list]:
-    in_app_off = Preference.objects.filter(user=user, in_app=False).values("kind")
     unread = (
         Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .filter(still_visible_q(user))
-        .exclude(kind__in=in_app_off)
+        .filter(_visible_q(user))
         .values("pk")[:100]
     )
     inner, params = unread.query.sql_with_params()

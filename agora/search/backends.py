@@ -26,6 +26,8 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import Q
 
+from agora.core.db import fast_timestamps
+
 from .analysis import ParsedQuery
 
 CANDIDATES = 200  # newest matches scored per query ("all words")
@@ -104,8 +106,9 @@ def vendor() -> str:
 
 
 KEPT_WHERE_MAX = 2_000
-_kept_where: dict[tuple, tuple[str, list] | None] = {}
-_kept_literal: dict[tuple, str] = {}
+# Per distinct column filter (see Allowed.where): [its WHERE (sql, params) or None, the same
+# with its values inlined (Allowed.literal) once a query needed it].
+_kept: dict[tuple, list] = {}
 
 
 class Allowed:
@@ -120,7 +123,7 @@ class Allowed:
         self._q = queryset if isinstance(queryset, Q) else None
         self._queryset = None if self._q is not None else queryset
         self._where: tuple[str, list] | None | bool = False
-        self._key: tuple | None = None
+        self._kept: list | None = None  # this filter's entry in _kept, when it has one
         self._ids = ids
 
     @property
@@ -147,15 +150,17 @@ class Allowed:
                 # Building and compiling the filter with its ~200 readable communities cost
                 # ~2 ms of CPU per search, for a text that only depends on the Q itself (its
                 # values included: other memberships, another Q) and on the compiler.
-                key = self._key = (connection.alias, where_sql, self._q.identity)
+                key = (connection.alias, where_sql, self._q.identity)
                 try:
-                    self._where = _kept_where[key]
-                except KeyError:
-                    if len(_kept_where) >= KEPT_WHERE_MAX:
-                        _kept_where.clear()
-                    self._where = _kept_where[key] = where_sql(self.queryset)
+                    kept = _kept.get(key)
                 except TypeError:  # a value that cannot be a key: compiled every time
                     self._where = where_sql(self.queryset)
+                else:
+                    if kept is None:
+                        if len(_kept) >= KEPT_WHERE_MAX:
+                            _kept.clear()
+                        kept = _kept[key] = [where_sql(self.queryset), None]
+                    self._kept, self._where = kept, kept[0]
         return self._where
 
     @cached_property
@@ -165,17 +170,15 @@ class Allowed:
         each of a search's 2-4 engine queries."""
         if self.where is None:
             return None
-        if self._key is not None and self._key in _kept_literal:
-            return _kept_literal[self._key]
+        if self._kept is not None and self._kept[1] is not None:
+            return self._kept[1]
         sql, params = self.where
         with connection.cursor() as cur:
             from psycopg import ClientCursor
 
             literal = ClientCursor(cur.cursor.connection).mogrify(sql, params).replace("%", "%%")
-        if self._key is not None:
-            if len(_kept_literal) >= KEPT_WHERE_MAX:
-                _kept_literal.clear()
-            _kept_literal[self._key] = literal
+        if self._kept is not None:
+            self._kept[1] = literal
         return literal
 
     @cached_property
@@ -242,13 +245,7 @@ def _fetch(sql: str, params) -> list[tuple]:
     with connection.cursor() as cur:
         if vendor() == "postgresql":
             sql, params = _inlined(cur, sql, params)
-            if settings.USE_TZ:
-                # Django's timestamptz loader (Python, to attach its timezone) took 1.7 ms per
-                # 300 candidates; psycopg's own (C) gives the same aware UTC datetimes, the
-                # session's time zone being UTC, in 0.1 ms.
-                from psycopg.types.datetime import TimestamptzLoader
-
-                cur.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+            fast_timestamps(cur)
         cur.execute(sql, params)
         rows = cur.fetchall()
     if vendor() == "sqlite":

@@ -74,8 +74,7 @@ class ViewerScope:
 
         from agora.communities.models import Community
         from agora.communities.visibility import readable_q
-
-        from . import compiled
+        from agora.core import compiled
 
         def build():
             qs = Community.objects.filter(readable_q(self.viewer)).order_by().values_list("pk")

@@ -17,7 +17,7 @@ Cost: a search's time was mostly the ORM building the same SQL again (the column
 its list of readable communities for every engine query, each type's visibility rule for every
 chunk). The column filter is compiled once per search (backends.Allowed) and the engine queries
 are plain SQL around it; the visibility check is one statement per chunk whose rules (one
-fragment per type) are built once and kept for the viewer's next searches (compiled.py: the
+fragment per type) are built once and kept for the viewer's next searches (core/compiled.py: the
 SQL text only, never what it reads).
 """
 
@@ -33,10 +33,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agora.core import compiled
 from agora.core.errors import Invalid
 from agora.core.pagination import clamp_limit
 
-from . import backends, compiled, registry, scoring
+from . import backends, registry, scoring
 from .analysis import WORD_RE, ParsedQuery, stems, words
 from .models import SearchDocument
 
@@ -164,7 +165,7 @@ class Plan:
 
 def _compiled_rule(doc_type, viewer) -> tuple[str, list]:
     """A type's visibility rule for `viewer` as SQL over search_searchdocument, built by the
-    ORM from doc_type.visible and reused by the viewer's next searches (see compiled.py: only
+    ORM from doc_type.visible and reused by the viewer's next searches (see core/compiled.py: only
     the text is reused, the rule reads the data each time it runs)."""
 
     def build():

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from ._vendor_sql import run_by_vendor
+
 SQLITE_UP = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
     "title, body, tokenize = 'unicode61 remove_diacritics 2')",
@@ -15,20 +17,12 @@ PG_UP = [
 PG_DOWN = ["DROP INDEX IF EXISTS search_doc_tsv"]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0001_initial")]
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE_UP, "postgresql": PG_UP}),
-            _run({"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN}),
+            run_by_vendor({"sqlite": SQLITE_UP, "postgresql": PG_UP}),
+            run_by_vendor({"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN}),
         )
     ]

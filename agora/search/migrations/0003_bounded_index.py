@@ -8,6 +8,8 @@ the vector instead of re-parsing its text, and the planner gets statistics on it
 
 from django.db import migrations
 
+from ._vendor_sql import run_by_vendor
+
 # The index follows its content table whatever writes to it (ORM saves, bulk deletes...).
 # search_reindex drops them while it bulk-loads, then rebuilds the index in one pass.
 SQLITE_TRIGGERS = [
@@ -59,20 +61,12 @@ PG_DOWN = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0002_fulltext")]
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE_UP, "postgresql": PG_UP}),
-            _run({"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN}),
+            run_by_vendor({"sqlite": SQLITE_UP, "postgresql": PG_UP}),
+            run_by_vendor({"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN}),
         )
     ]

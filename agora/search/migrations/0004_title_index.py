@@ -8,6 +8,8 @@ match looking for title hits (40 ms for two common words). Titles are short and 
 
 from django.db import migrations
 
+from ._vendor_sql import run_by_vendor
+
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER search_fts_title_ai AFTER INSERT ON search_searchdocument "
     "WHEN new.title_terms != '' BEGIN "
@@ -51,20 +53,12 @@ PG_DOWN = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0003_bounded_index")]
 
     operations = [
         migrations.RunPython(
-            _run({"sqlite": SQLITE_UP, "postgresql": PG_UP}),
-            _run({"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN}),
+            run_by_vendor({"sqlite": SQLITE_UP, "postgresql": PG_UP}),
+            run_by_vendor({"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN}),
         )
     ]

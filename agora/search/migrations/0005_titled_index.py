@@ -8,6 +8,8 @@ backends._candidates_pg. SQLite's titles-only FTS5 index already walks newest fi
 
 from django.db import migrations
 
+from ._vendor_sql import run_by_vendor
+
 PG_UP = [
     "CREATE INDEX IF NOT EXISTS search_doc_titled ON search_searchdocument (id) "
     "WHERE title_terms <> ''"
@@ -15,15 +17,7 @@ PG_UP = [
 PG_DOWN = ["DROP INDEX IF EXISTS search_doc_titled"]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0004_title_index")]
 
-    operations = [migrations.RunPython(_run({"postgresql": PG_UP}), _run({"postgresql": PG_DOWN}))]
+    operations = [migrations.RunPython(run_by_vendor({"postgresql": PG_UP}), run_by_vendor({"postgresql": PG_DOWN}))]

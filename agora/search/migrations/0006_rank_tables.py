@@ -16,6 +16,8 @@ search_reindex disables it during its COPY and fills the tables in one statement
 
 from django.db import migrations
 
+from ._vendor_sql import run_by_vendor
+
 RANK_COLUMNS = "id, doc_type, audience, community_id, author_id, created_at"
 PG_UP = [
     "CREATE TABLE IF NOT EXISTS search_rank (id bigint PRIMARY KEY, "
@@ -79,15 +81,7 @@ PG_DOWN = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("search", "0005_titled_index")]
 
-    operations = [migrations.RunPython(_run({"postgresql": PG_UP}), _run({"postgresql": PG_DOWN}))]
+    operations = [migrations.RunPython(run_by_vendor({"postgresql": PG_UP}), run_by_vendor({"postgresql": PG_DOWN}))]

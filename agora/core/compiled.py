@@ -1,10 +1,11 @@
-"""SQL built by the ORM for one viewer, kept for a while and reused by that viewer's searches.
+"""SQL built by the ORM for one viewer, kept for a while and reused by that viewer's next calls.
 
-A search runs a few statements derived from the viewer: the communities they may read (for the
-prefilters) and each document type's visibility rule. Building those with the ORM and compiling
-them costs ~0.5-1.5 ms each, more than running them. Only the SQL text and its parameters are
-reused, never results: what they read (memberships, hidden or deleted flags, profiles...) is
-read every time they run, so a change applies to the next search.
+Some statements are derived from the viewer alone: for a search, the communities they may read
+(for the prefilters) and each document type's visibility rule; on every page, the unread
+notifications badge. Building those with the ORM and compiling them costs ~0.5-1.5 ms each (the
+badge's several), more than running them. Only the SQL text and its parameters are reused,
+never results: what they read (memberships, hidden or deleted flags, profiles...) is read every
+time they run, so a change applies to the next call.
 
 Sound because the key holds everything such SQL may depend on: the database, what is being
 built (the rule function itself, so a different rule is a different entry), and every column of
