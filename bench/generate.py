@@ -152,6 +152,7 @@ TAG_WORDS = _words(
 )
 REACTION_KINDS = ["like", "celebrate", "support", "insightful", "curious"]
 REACTION_WEIGHTS = [60, 12, 10, 12, 6]
+KIND_COUNT_COLUMNS = [f"{kind}_count" for kind in REACTION_KINDS]  # ReactionCounts
 
 
 def log(msg: str) -> None:
@@ -415,6 +416,10 @@ class Generator:
         self.z = size
         self.db = loader
         self.rng = random.Random(seed)
+        # The kinds of the reactions, drawn when a post's or comment's row is written (its
+        # counters per kind go in the row) from a stream of their own.
+        self.kind_rng = random.Random(seed + 1)
+        self.kinds_cum = cumulative(REACTION_WEIGHTS)
         self.now = time.time() - 120
         self.t0 = self.now - size.span_days * DAY
         self.t1 = self.now - 60
@@ -825,10 +830,11 @@ class Generator:
             Post,
             ["id", "kind", "author_id", "community_id", "title", "category_id", "body",
              "body_html", "created_at", "pinned_at", "hidden_at", "deleted_at", "comment_count",
-             "reaction_count"],
+             "reaction_count", *KIND_COUNT_COLUMNS],
             ts,
         )  # fmt: skip
         self.times_fmt = [None] * n
+        self.post_kinds = [array("l", bytes(8 * n)) for _ in REACTION_KINDS]
 
         def gen():
             for p in range(n):
@@ -848,7 +854,7 @@ class Generator:
                     ts(t + 3600) if p in self.pinned else None,
                     ts(t + 7200) if p in self.hidden else None,
                     ts(t + 7200) if p in self.deleted else None,
-                    counts[p], rcounts[p],
+                    counts[p], rcounts[p], *self.draw_kinds(rcounts[p], self.post_kinds, p),
                 )  # fmt: skip
 
         self.db.drop_indexes(rows.table)
@@ -869,6 +875,23 @@ class Generator:
         self.db.rebuild_indexes(rows.table)
         self.db.rebuild_indexes(trows.table)
         self.phase("posts (indexes)", started)
+
+    def draw_kinds(self, r: int, into: list[array], i: int) -> list[int]:
+        """Split r reactions among the kinds (REACTION_WEIGHTS); kept in `into[k][i]` for
+        the reactions' rows, and returned for the counters of the row being written."""
+        split = [0] * len(REACTION_KINDS)
+        if r:
+            cum, rand, bl = self.kinds_cum, self.kind_rng.random, bisect.bisect_left
+            for _ in range(r):
+                split[bl(cum, rand() * 100)] += 1
+            for k, c in enumerate(split):
+                into[k][i] = c
+        return split
+
+    def kinds_of(self, split: list[array], i: int) -> list[str]:
+        """The kinds of the reactions of entry i, in kind order (their users and times are
+        drawn at random, so the order means nothing)."""
+        return [kind for k, kind in enumerate(REACTION_KINDS) for _ in range(split[k][i])]
 
     def pool_of(self, p: int) -> list[int]:
         """Who may read post p (and so react and comment): a closed community's members,
@@ -924,10 +947,12 @@ class Generator:
         rows = Rows(
             Comment,
             ["id", "post_id", "parent_id", "author_id", "body", "body_html", "created_at",
-             "reaction_count"],
+             "reaction_count", *KIND_COUNT_COLUMNS],
             ts,
         )  # fmt: skip
         expo = rng.expovariate
+        comment_kinds = [array("H", bytes(2 * n_comments)) for _ in REACTION_KINDS]
+        draw_kinds = self.draw_kinds
 
         def gen():
             cid = 0
@@ -953,7 +978,7 @@ class Generator:
                     meta_time.append(t)
                     yield (
                         cid, p + 1, parent, readers[int(rand() * len(readers))], body, html,
-                        ts(t), r,
+                        ts(t), r, *draw_kinds(r, comment_kinds, cid - 1),
                     )  # fmt: skip
 
         self.db.drop_indexes(rows.table)
@@ -963,13 +988,7 @@ class Generator:
 
         started = time.time()
         rrows = Rows(Reaction, ["id", "user_id", "post_id", "comment_id", "kind", "created_at"], ts)
-        kinds_cum = cumulative(REACTION_WEIGHTS)
-        kinds = REACTION_KINDS
-
-        def kind():
-            return kinds[bisect.bisect_left(kinds_cum, rand() * 100)]
-
-        sample = rng.sample
+        sample, kinds_of = rng.sample, self.kinds_of
 
         def gen_reactions():
             rid = 0
@@ -977,16 +996,18 @@ class Generator:
                 if not r:
                     continue
                 t = self.times[p]
-                for u in sample(self.pool_of(p), r):
+                kinds = kinds_of(self.post_kinds, p)
+                for u, kind in zip(sample(self.pool_of(p), r), kinds, strict=True):
                     rid += 1
-                    yield (rid, u, p + 1, None, kind(), ts(min(now, t + expo(1 / 86400.0))))
+                    yield (rid, u, p + 1, None, kind, ts(min(now, t + expo(1 / 86400.0))))
             for ci, r in enumerate(cr):
                 if not r:
                     continue
                 p, t = meta_post[ci], meta_time[ci]
-                for u in sample(self.pool_of(p), r):
+                kinds = kinds_of(comment_kinds, ci)
+                for u, kind in zip(sample(self.pool_of(p), r), kinds, strict=True):
                     rid += 1
-                    yield (rid, u, None, ci + 1, kind(), ts(min(now, t + expo(1 / 86400.0))))
+                    yield (rid, u, None, ci + 1, kind, ts(min(now, t + expo(1 / 86400.0))))
 
         self.db.drop_indexes(rrows.table)
         self.n_reactions = rrows.load(self.db, gen_reactions())
@@ -1143,6 +1164,18 @@ class Generator:
             == db.execute(
                 "SELECT count(*) FROM conversations_reaction WHERE comment_id IS NOT NULL"
             )[0][0],
+            # per kind, as reactions: sum over the targets of the counter, and the rows
+            **{
+                f"sum({column}) = {kind} reactions ({what})": db.execute(
+                    f"SELECT sum({column}) FROM conversations_{what}"
+                )[0][0]
+                == db.execute(
+                    f"SELECT count(*) FROM conversations_reaction WHERE {what}_id IS NOT NULL"
+                    f" AND kind = '{kind}'"
+                )[0][0]
+                for what in ("post", "comment")
+                for kind, column in zip(REACTION_KINDS, KIND_COUNT_COLUMNS, strict=True)
+            },
             "member_count = active memberships": db.execute(
                 "SELECT count(*) FROM communities_community c WHERE member_count <> "
                 "(SELECT count(*) FROM communities_membership m WHERE m.community_id = c.id "

@@ -109,6 +109,7 @@ def test_fifty_parallel_reactions_are_all_counted(database):
     count, rows, notifications = database(state)
     assert count == len(rows) == N
     assert set(rows) == {"like"}
+    assert post.reactions_by_kind() == {"like": N}  # the counter per kind agrees too
     # One unread notification for the author: "X and 49 others reacted".
     assert notifications == [N]
 
@@ -122,6 +123,7 @@ def test_fifty_parallel_reactions_are_all_counted(database):
     switched = sum(1 for u in users if u.pk % 2)
     assert count == len(rows) == switched
     assert set(rows) == {"celebrate"}
+    assert post.reactions_by_kind() == {"celebrate": switched}
 
 
 def test_one_person_clicking_many_times_at_once(database):

@@ -8,11 +8,12 @@ profile and hashtag feeds, one post, a page of comments) run fixed SQL that sele
 the fields the API shows and build the JSON directly:
 
 - a page of cards is one statement: the page (timeline or posts ⋈ author ⋈ profile ⋈
-  community ⋈ category, the visibility rule applied inside) and, in the same result, the
-  quoted posts the viewer may read, the reactions per kind, the viewer's own reaction, the
-  hashtags and the files of the cards shown (see "Post cards" below);
-- a page of comments too: whether the post is readable, the top-level comments, their
-  replies, the reactions per kind and the viewer's own (see "Comments").
+  community ⋈ category, the visibility rule applied inside, the reactions per kind off the
+  post's counters, the viewer's own reaction) and, in the same result, the hashtags and the
+  files of the cards shown (see "Post cards" below); the quoted posts the viewer may read
+  come in a second statement when the page quotes any;
+- a page of comments too: whether the post is readable, the top-level comments and their
+  replies, with their reactions per kind and the viewer's own (see "Comments").
 
 The visibility rule below is the SQL twin of `visibility.posts_visible_q`: tests compare the
 two over the permission matrix (tests/test_feed_lean.py), and the output is validated against
@@ -44,6 +45,7 @@ from agora.core.pagination import Page, _bad_cursor, _coerce, _decode, _encode, 
 from agora.people.models import Profile
 
 from .models import (
+    KIND_COLUMNS,
     Attachment,
     Category,
     Comment,
@@ -52,6 +54,7 @@ from .models import (
     PostHashtag,
     Reaction,
     TimelineEntry,
+    by_kind,
 )
 
 T_POST = Post._meta.db_table
@@ -181,18 +184,32 @@ def _person(username: str, display_name: str | None, avatar: str | None) -> dict
 # --- Post cards ---------------------------------------------------------------------------------
 # A page is one statement. Its `page` CTE picks the page: the ids (and the keyset) of the posts
 # of the source — timeline, posts, tagged posts — the viewer may read, newest first; `shown`
-# is the page without the one row past it. The result is the cards of the page, then, told
-# apart by the first column, the reactions per kind, the viewer's own, the hashtags and the
-# files of the cards shown. Every row has the card's 22 columns; the other rows put their
-# values in the slots noted below and NULL elsewhere (the card branch comes first, so
-# PostgreSQL takes the column types from it). The rows come in no particular order: `_cards`
-# puts them in the page's (an ORDER BY over the UNION made SQLite sort every branch, bodies
-# included, for ~0.1 ms). One round trip instead of two, and no list of ids sent back: on
-# PostgreSQL each statement costs ~0.1 ms of client CPU (psycopg) plus the backend's own
+# is the page without the one row past it. The result is the cards of the page (each with its
+# counts per reaction kind, read off the post's counters, and the viewer's own reaction, one
+# probe of the one-reaction-per-post index), then, told apart by the first column, the
+# hashtags and the files of the cards shown. Every row has the card's 28 columns; the other
+# rows put their values in the slots noted below and NULL elsewhere (the card branch comes
+# first, so PostgreSQL takes the column types from it). The rows come in no particular order:
+# `_cards` puts them in the page's (an ORDER BY over the UNION made SQLite sort every branch,
+# bodies included, for ~0.1 ms). One round trip instead of two, and no list of ids sent back:
+# on PostgreSQL each statement costs ~0.1 ms of client CPU (psycopg) plus the backend's own
 # per-statement work. Quoted posts are the exception: a second statement, only when a card
 # shown quotes one (a branch for them cost PostgreSQL ~50 µs on every page, quotes or not).
+# Reactions had two branches of their own until the counters per kind: grouping and probing
+# the reactions of the shown posts cost PostgreSQL ~0.25 ms a page, half the statement.
 
-CARD, REACTIONS, OWN, TAG, FILE, COMMUNITY = range(6)  # the first column
+CARD, TAG, FILE, COMMUNITY = range(4)  # the first column
+
+
+def _reactions_select(alias: str, reactions: str, target_column: str) -> str:
+    """A post's or comment's counts per reaction kind (KIND_COLUMNS' order), then the
+    viewer's own reaction's kind (or NULL)."""
+    counts = ", ".join(f"{alias}.{column}" for column in KIND_COLUMNS.values())
+    own = (
+        f"(SELECT r.kind FROM {reactions} r"
+        f" WHERE r.user_id = %(viewer)s AND r.{target_column} = {alias}.id)"
+    )
+    return f"{counts}, {own}"
 
 
 def _by_part(rows, parts: int) -> list[list[tuple]]:
@@ -209,7 +226,8 @@ def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
     5 body_html, 6 created_at, 7 edited_at, 8 pinned_at, 9 comment_count, 10 reaction_count,
     11 quoted_id, 12 username, 13 display_name, 14 avatar, 15-17 community slug, name, kind,
     18-19 category slug, name (NULL for a quoted post's card); a page's cards add their
-    keyset (time, id) in 20-21."""
+    keyset (time, id) in 20-21, their counts per reaction kind in 22-26 and the viewer's
+    own reaction in 27."""
     category = f"{cat}.slug, {cat}.name" if cat else "NULL, NULL"
     return (
         f"{p}.id, {p}.kind, {p}.title, {p}.body, {p}.body_html, {_ts(f'{p}.created_at')},"
@@ -219,30 +237,22 @@ def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
     )
 
 
-# Where the other rows put their values (0-based): the post id in 1, a reaction kind, tag or
-# file name in 2, a file's content type in 3, a count, a file's id or a tag's rank by key (in
-# the database's collation, as Hashtag.Meta orders them) in 9, a file's size in 10 and its
-# is_image in 11.
-_NULLS = {n: ", NULL" * n for n in range(22)}
+# Where the other rows put their values (0-based): the post id in 1, a tag or file name in 2,
+# a file's content type in 3, a file's id or a tag's rank by key (in the database's
+# collation, as Hashtag.Meta orders them) in 9, a file's size in 10 and its is_image in 11.
+_NULLS = {n: ", NULL" * n for n in range(30)}
 
 
 def _completion_sql() -> str:
     return f"""
         UNION ALL
-        SELECT {REACTIONS}, r.post_id, r.kind{_NULLS[6]}, COUNT(*){_NULLS[12]}
-          FROM {T_REACTION} r WHERE r.post_id IN (SELECT id FROM shown)
-         GROUP BY r.post_id, r.kind
-        UNION ALL
-        SELECT {OWN}, r.post_id, r.kind{_NULLS[19]}
-          FROM {T_REACTION} r WHERE r.user_id = %(viewer)s AND r.post_id IN (SELECT id FROM shown)
-        UNION ALL
         SELECT {TAG}, ph.post_id, h.name{_NULLS[6]},
-               ROW_NUMBER() OVER (PARTITION BY ph.post_id ORDER BY h.key){_NULLS[12]}
+               ROW_NUMBER() OVER (PARTITION BY ph.post_id ORDER BY h.key){_NULLS[18]}
           FROM {T_POSTTAG} ph JOIN {T_HASHTAG} h ON h.id = ph.hashtag_id
          WHERE ph.post_id IN (SELECT id FROM shown)
         UNION ALL
         SELECT {FILE}, a.post_id, a.name, a.content_type{_NULLS[5]}, a.id, a.size,
-               CAST(a.is_image AS INTEGER){_NULLS[10]}
+               CAST(a.is_image AS INTEGER){_NULLS[16]}
           FROM {T_ATTACHMENT} a WHERE a.post_id IN (SELECT id FROM shown)"""
 
 
@@ -288,7 +298,7 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
         ),"""
         target_row = f"""
         UNION ALL
-        SELECT {COMMUNITY}, id, kind, state{_NULLS[18]} FROM target"""
+        SELECT {COMMUNITY}, id, kind, state{_NULLS[24]} FROM target"""
     return f"""
         WITH {target} page (id, k_at, k_id) AS (
             SELECT p.id, {time_col}, {id_col}
@@ -298,7 +308,8 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
              LIMIT %(limit)s
         ),
         shown AS (SELECT id FROM page {shown_order} LIMIT %(shown)s)
-        SELECT {CARD}, {_card_select("p", "u", "pr", "c", "cat")}, {_ts("page.k_at")}, page.k_id
+        SELECT {CARD}, {_card_select("p", "u", "pr", "c", "cat")}, {_ts("page.k_at")}, page.k_id,
+               {_reactions_select("p", T_REACTION, "post_id")}
           FROM page
           JOIN {T_POST} p ON p.id = page.id
           JOIN {T_USER} u ON u.id = p.author_id
@@ -335,7 +346,7 @@ def _card(row, urls: _Urls) -> dict:
         card["pinned_at"] = _iso(pinned_at)
     card["comment_count"] = comments
     card["reaction_count"] = reactions
-    card["reactions"] = {}
+    card["reactions"] = by_kind(row[22:27]) if reactions else {}
     return card
 
 
@@ -390,8 +401,8 @@ def _cards(viewer, source: str, target, limit: int, cursor=None) -> tuple[list, 
     if cursor:
         params["at"], params["last_id"] = _keyset(cursor)
     sql = _cards_sql(connection.vendor, source, bool(viewer.is_guest), bool(cursor))
-    parts = _by_part(_rows(sql, params), 6)
-    page, reactions, own, tags, files = (parts[k] for k in (CARD, REACTIONS, OWN, TAG, FILE))
+    parts = _by_part(_rows(sql, params), 4)
+    page, tags, files = (parts[k] for k in (CARD, TAG, FILE))
     community_row = parts[COMMUNITY][0][1:4] if parts[COMMUNITY] else None
     page.sort(key=_newest_first, reverse=True)  # (time, id) is unique: a total order
     quoting = [row[11] for row in page[:limit] if row[11] is not None]
@@ -406,11 +417,9 @@ def _cards(viewer, source: str, target, limit: int, cursor=None) -> tuple[list, 
             del card["quoted"]  # none, or one the viewer may not read (secret, hidden, deleted)
         else:
             card["quoted"] = _quoted_card(found)
-    # Reactions by count (then kind), tags by key (their rank), files by id.
-    for row in sorted(reactions, key=lambda r: (r[9], r[2])):
-        by_id[row[1]]["reactions"][row[2]] = row[9]
-    for row in own:
-        by_id[row[1]]["viewer_reaction"] = row[2]  # the last key, as PostOut has it
+        if row[27] is not None:
+            card["viewer_reaction"] = row[27]  # the last key, as PostOut has it
+    # Tags by key (their rank), files by id.
     for row in sorted(tags, key=lambda r: r[9]):
         by_id[row[1]]["hashtags"].append(row[2])
     for row in sorted(files, key=lambda r: r[9]):
@@ -545,13 +554,12 @@ def readable_post(viewer, post_id: int) -> bool:
 
 # --- Comments -----------------------------------------------------------------------------------
 # A page of comments is one statement too: a row saying the post is readable, then the top-level
-# comments (one past the page), the live replies of those shown, the reactions per kind and the
-# viewer's own of all of them, in no particular order (`comment_page` sorts them). Columns
-# (0-based): 0 what, 1 id, 2 post_id, 3 parent_id, 4 username, 5 display_name, 6 avatar, 7 body,
-# 8 body_html, 9 created_at, 10 edited_at, 11 reaction_count; reaction rows put the comment id
-# in 1, the kind in 4 and a count in 11.
+# comments (one past the page) and the live replies of those shown, in no particular order
+# (`comment_page` sorts them). Columns (0-based): 0 what, 1 id, 2 post_id, 3 parent_id,
+# 4 username, 5 display_name, 6 avatar, 7 body, 8 body_html, 9 created_at, 10 edited_at,
+# 11 reaction_count, 12-16 the counts per reaction kind, 17 the viewer's own reaction.
 
-READABLE, TOP, REPLY, COMMENT_REACTIONS, COMMENT_OWN = range(5)
+READABLE, TOP, REPLY = range(3)
 
 
 @functools.cache
@@ -568,7 +576,8 @@ def _comments_sql(vendor: str, viewer_guest: bool, after: bool) -> str:
     def comments(what: int, ids: str) -> str:
         return f"""
         SELECT {what}, k.id, k.post_id, k.parent_id, u.username, pr.display_name, pr.avatar,
-               k.body, k.body_html, {_ts("k.created_at")}, {_ts("k.edited_at")}, k.reaction_count
+               k.body, k.body_html, {_ts("k.created_at")}, {_ts("k.edited_at")}, k.reaction_count,
+               {_reactions_select("k", T_REACTION, "comment_id")}
           FROM {ids} i
           JOIN {T_COMMENT} k ON k.id = i.id
           JOIN {T_USER} u ON u.id = k.author_id
@@ -589,24 +598,15 @@ def _comments_sql(vendor: str, viewer_guest: bool, after: bool) -> str:
         replies AS (
             SELECT k.id FROM {T_COMMENT} k
              WHERE k.post_id = %(post)s AND k.parent_id IN (SELECT id FROM shown) AND {live}
-        ),
-        listed AS (SELECT id FROM shown UNION ALL SELECT id FROM replies)
-        SELECT {READABLE}, id{", NULL" * 10} FROM readable
+        )
+        SELECT {READABLE}, id{", NULL" * 16} FROM readable
         UNION ALL{comments(TOP, "top")}
-        UNION ALL{comments(REPLY, "replies")}
-        UNION ALL
-        SELECT {COMMENT_REACTIONS}, r.comment_id, NULL, NULL, r.kind{", NULL" * 6}, COUNT(*)
-          FROM {T_REACTION} r WHERE r.comment_id IN (SELECT id FROM listed)
-         GROUP BY r.comment_id, r.kind
-        UNION ALL
-        SELECT {COMMENT_OWN}, r.comment_id, NULL, NULL, r.kind{", NULL" * 7}
-          FROM {T_REACTION} r
-         WHERE r.user_id = %(viewer)s AND r.comment_id IN (SELECT id FROM listed)"""
+        UNION ALL{comments(REPLY, "replies")}"""
 
 
 def _comment(row) -> dict:
     (_what, cid, post_id, parent_id, username, display_name, avatar, body, body_html, created_at,
-     edited_at, reactions) = row  # fmt: skip
+     edited_at, reactions) = row[:12]  # fmt: skip
     out = {"id": cid, "post_id": post_id}
     if parent_id is not None:
         out["parent_id"] = parent_id
@@ -617,7 +617,9 @@ def _comment(row) -> dict:
     if edited_at is not None:
         out["edited_at"] = _iso(edited_at)
     out["reaction_count"] = reactions
-    out["reactions"] = {}
+    out["reactions"] = by_kind(row[12:17]) if reactions else {}
+    if row[17] is not None:
+        out["viewer_reaction"] = row[17]  # after reactions, before replies (CommentOut's order)
     return out
 
 
@@ -644,8 +646,8 @@ def comment_page(viewer, post_id: int, cursor=None, limit=None) -> Page:
     if not _can_read(viewer):
         raise NotFound(_("No such post."))
     sql = _comments_sql(connection.vendor, bool(viewer.is_guest), bool(cursor))
-    parts = _by_part(_rows(sql, params), 5)
-    top, replies, reactions, own = (parts[k] for k in (TOP, REPLY, COMMENT_REACTIONS, COMMENT_OWN))
+    parts = _by_part(_rows(sql, params), 3)
+    top, replies = parts[TOP], parts[REPLY]
     if not parts[READABLE]:
         raise NotFound(_("No such post."))
     top.sort(key=_oldest_first)  # (created_at, id) is unique: a total order
@@ -661,15 +663,6 @@ def comment_page(viewer, post_id: int, cursor=None, limit=None) -> Page:
     for row in sorted(replies, key=_oldest_first):
         reply = by_id[row[1]] = _comment(row)
         by_id[row[3]]["replies"].append(reply)
-    for row in sorted(reactions, key=lambda r: r[4]):  # by kind
-        by_id[row[1]]["reactions"][row[4]] = row[11]
-    for row in own:
-        comment = by_id[row[1]]
-        # viewer_reaction comes after reactions, and replies last (CommentOut's order).
-        replies_of = comment.pop("replies", None)
-        comment["viewer_reaction"] = row[4]
-        if replies_of is not None:
-            comment["replies"] = replies_of
     return Page(items=items, next_cursor=next_cursor)
 
 

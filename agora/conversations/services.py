@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from agora.people.visibility import visible_profiles
 
 from . import feed, hashtags, parsing
 from .models import (
+    KIND_COLUMNS,
     Attachment,
     Category,
     Comment,
@@ -33,6 +34,7 @@ from .models import (
     PostReference,
     PostRevision,
     Reaction,
+    by_kind,
 )
 from .visibility import visible_comments, visible_posts
 
@@ -78,21 +80,16 @@ def shape_posts(qs: QuerySet[Post], viewer) -> QuerySet[Post]:
 
 
 def reaction_counts(*, post_ids=(), comment_ids=()) -> dict[tuple[str, int], dict[str, int]]:
-    """Reactions per kind for a page of posts and comments, in one query:
-    {("post", 12): {"like": 3, "celebrate": 1}, ("comment", 7): {...}}."""
-    post_ids, comment_ids = list(post_ids), list(comment_ids)
-    if not post_ids and not comment_ids:
-        return {}
-    rows = (
-        Reaction.objects.filter(Q(post_id__in=post_ids) | Q(comment_id__in=comment_ids))
-        .values("post_id", "comment_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    """Reactions per kind for a page of posts and comments, read off their counters (a query
+    per model asked for): {("post", 12): {"like": 3, "celebrate": 1}, ("comment", 7): {...}}."""
     out: dict[tuple[str, int], dict[str, int]] = {}
-    for row in rows:
-        key = ("post", row["post_id"]) if row["post_id"] else ("comment", row["comment_id"])
-        out.setdefault(key, {})[row["kind"]] = row["n"]
+    columns = list(KIND_COLUMNS.values())
+    for what, model, ids in (("post", Post, post_ids), ("comment", Comment, comment_ids)):
+        ids = list(ids)
+        if ids:
+            for pk, *counts in model.objects.filter(pk__in=ids).values_list("pk", *columns):
+                if any(counts):
+                    out[(what, pk)] = by_kind(counts)
     return out
 
 
@@ -611,6 +608,14 @@ def delete_comment(actor, comment_id: int) -> None:
 # --- Reactions ----------------------------------------------------------------------------------
 
 
+def _more(column: str) -> dict:
+    return {column: F(column) + 1}
+
+
+def _less(column: str) -> dict:
+    return {column: Greatest(F(column) - 1, 0)}
+
+
 def react(
     actor, kind: str, *, post_id: int | None = None, comment_id: int | None = None
 ) -> str | None:
@@ -628,15 +633,15 @@ def react(
         post = target
     if post.community_id and not _can_post_in(actor, post.community):
         raise Forbidden(_("Join this community to react."))
+    counters = model.objects.filter(pk=target.pk)
     with transaction.atomic():
         existing = Reaction.objects.select_for_update().filter(user=actor, **lookup).first()
         if existing is not None:
             if existing.kind == kind:
                 existing.delete()
-                model.objects.filter(pk=target.pk, reaction_count__gt=0).update(
-                    reaction_count=F("reaction_count") - 1
-                )
+                counters.update(**_less("reaction_count"), **_less(KIND_COLUMNS[kind]))
                 return None
+            counters.update(**_less(KIND_COLUMNS[existing.kind]), **_more(KIND_COLUMNS[kind]))
             existing.kind = kind
             existing.save(update_fields=["kind"])
             return kind
@@ -645,7 +650,7 @@ def react(
                 Reaction.objects.create(user=actor, kind=kind, **lookup)
         except IntegrityError:
             return kind  # a concurrent request of the same person got there first
-        model.objects.filter(pk=target.pk).update(reaction_count=F("reaction_count") + 1)
+        counters.update(**_more("reaction_count"), **_more(KIND_COLUMNS[kind]))
     if owner.pk != actor.pk:
         targets = {"post": post}
         if comment_id is not None:
@@ -679,9 +684,3 @@ def reactors(
         .order_by("-created_at")[:limit]
     )
 
-
-def reaction_summary(target) -> dict[str, int]:
-    from django.db.models import Count
-
-    rows = target.reactions.values("kind").annotate(n=Count("id"))
-    return {row["kind"]: row["n"] for row in rows}

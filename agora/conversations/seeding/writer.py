@@ -25,6 +25,7 @@ from agora.people.seeding.departments import spec_of
 from .. import parsing
 from ..hashtags import key_of
 from ..models import (
+    KIND_COLUMNS,
     Category,
     Comment,
     Hashtag,
@@ -203,13 +204,16 @@ def write_conversations(plan: ConversationPlan, ids: dict[str, int], demo) -> di
     comment_count = defaultdict(int)
     for comment in plan.comments:
         comment_count[comment.post] += 1
-    post_reactions = defaultdict(int)
-    comment_reactions = defaultdict(int)
+    # The reaction counters (ReactionCounts) of each post and comment, in all and per kind.
+    post_reactions: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    comment_reactions: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for reaction in plan.reactions:
         if reaction.post is not None:
-            post_reactions[reaction.post] += 1
+            counters = post_reactions[reaction.post]
         else:
-            comment_reactions[reaction.comment] += 1
+            counters = comment_reactions[reaction.comment]
+        counters["reaction_count"] += 1
+        counters[KIND_COLUMNS[reaction.kind]] += 1
 
     rendered: dict[str, tuple[str, list[str]]] = {}  # comments repeat: "Merci !", "+1"...
 
@@ -238,7 +242,7 @@ def write_conversations(plan: ConversationPlan, ids: dict[str, int], demo) -> di
                 created_at=created_at,
                 pinned_at=min(created_at + timedelta(minutes=30), now) if p.pinned else None,
                 comment_count=comment_count[index],
-                reaction_count=post_reactions[index],
+                **post_reactions.get(index, {}),
             )
         )
         post_mentions.append(mentioned)
@@ -288,7 +292,7 @@ def write_conversations(plan: ConversationPlan, ids: dict[str, int], demo) -> di
                     body=c.body,
                     body_html=body_html,
                     created_at=at(c.minutes_ago),
-                    reaction_count=comment_reactions[i],
+                    **comment_reactions.get(i, {}),
                 )
             )
         comment_ids |= dict(zip(indexes, _created(Comment, objects), strict=True))
