@@ -203,7 +203,7 @@ def list_comments(request, post_id: int, query: Query[PageQuery]):
 
 def _comment(request, comment_id: int) -> dict:
     comment = services.access_comment(request.auth, comment_id)
-    return comment_out(comment, services.reaction_counts(comment_ids=[comment.pk]))
+    return comment_out(comment)
 
 
 @router.post("/posts/{post_id}/comments", response={201: CommentOut, **ERRORS}, exclude_unset=True)
@@ -230,15 +230,18 @@ def delete_comment(request, comment_id: int):
 
 
 def _reaction_state(kind_now, *, post_id=None, comment_id=None) -> dict:
-    from .models import Comment, Post
+    from .models import KIND_COLUMNS, Comment, Post
 
+    counters = ["reaction_count", *KIND_COLUMNS.values()]
     if comment_id is not None:
-        total = Comment.objects.values_list("reaction_count", flat=True).get(pk=comment_id)
-        counts = services.reaction_counts(comment_ids=[comment_id]).get(("comment", comment_id))
+        target = Comment.objects.only(*counters).get(pk=comment_id)
     else:
-        total = Post.objects.values_list("reaction_count", flat=True).get(pk=post_id)
-        counts = services.reaction_counts(post_ids=[post_id]).get(("post", post_id))
-    return {"reaction": kind_now, "reaction_count": total, "reactions": counts or {}}
+        target = Post.objects.only(*counters).get(pk=post_id)
+    return {
+        "reaction": kind_now,
+        "reaction_count": target.reaction_count,
+        "reactions": target.reactions_by_kind(),
+    }
 
 
 @router.put("/posts/{post_id}/reaction", response={200: ReactionState, **ERRORS})

@@ -97,8 +97,8 @@ def _quoted_out(post: Post) -> dict | None:
     )
 
 
-def post_out(post: Post, counts: dict) -> dict:
-    """`post` comes from services.shape_posts; `counts` from services.reaction_counts."""
+def post_out(post: Post) -> dict:
+    """`post` comes from services.shape_posts (its reactions per kind are its counters)."""
     own = getattr(post, "viewer_reactions", [])
     return compact(
         {
@@ -121,17 +121,14 @@ def post_out(post: Post, counts: dict) -> dict:
             "pinned_at": post.pinned_at,
             "comment_count": post.comment_count,
             "reaction_count": post.reaction_count,
-            "reactions": counts.get(("post", post.pk), {}),
+            "reactions": post.reactions_by_kind(),
             "viewer_reaction": own[0].kind if own else None,
         }
     )
 
 
 def posts_out(posts: list[Post]) -> list[dict]:
-    from .services import reaction_counts
-
-    counts = reaction_counts(post_ids=[p.pk for p in posts])
-    return [post_out(p, counts) for p in posts]
+    return [post_out(p) for p in posts]
 
 
 class PostPage(Schema):
@@ -198,7 +195,7 @@ class CommentOut(Schema):
     )
 
 
-def comment_out(comment: Comment, counts: dict, *, nested: bool = False) -> dict:
+def comment_out(comment: Comment, *, nested: bool = False) -> dict:
     own = getattr(comment, "viewer_reactions", None)
     out = {
         "id": comment.pk,
@@ -210,11 +207,11 @@ def comment_out(comment: Comment, counts: dict, *, nested: bool = False) -> dict
         "created_at": comment.created_at,
         "edited_at": comment.edited_at,
         "reaction_count": comment.reaction_count,
-        "reactions": counts.get(("comment", comment.pk), {}),
+        "reactions": comment.reactions_by_kind(),
         "viewer_reaction": own[0].kind if own else None,
     }
     if nested:
-        out["replies"] = [comment_out(r, counts) for r in getattr(comment, "visible_replies", [])]
+        out["replies"] = [comment_out(r) for r in getattr(comment, "visible_replies", [])]
     return compact(out)
 
 

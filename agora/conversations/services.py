@@ -34,7 +34,6 @@ from .models import (
     PostReference,
     PostRevision,
     Reaction,
-    by_kind,
 )
 from .visibility import visible_comments, visible_posts
 
@@ -77,20 +76,6 @@ def shape_posts(qs: QuerySet[Post], viewer) -> QuerySet[Post]:
         # deleted): show it only if `quoted_visible`.
         .annotate(quoted_visible=Exists(visible_posts(viewer).filter(pk=OuterRef("quoted_id"))))
     )
-
-
-def reaction_counts(*, post_ids=(), comment_ids=()) -> dict[tuple[str, int], dict[str, int]]:
-    """Reactions per kind for a page of posts and comments, read off their counters (a query
-    per model asked for): {("post", 12): {"like": 3, "celebrate": 1}, ("comment", 7): {...}}."""
-    out: dict[tuple[str, int], dict[str, int]] = {}
-    columns = list(KIND_COLUMNS.values())
-    for what, model, ids in (("post", Post, post_ids), ("comment", Comment, comment_ids)):
-        ids = list(ids)
-        if ids:
-            for pk, *counts in model.objects.filter(pk__in=ids).values_list("pk", *columns):
-                if any(counts):
-                    out[(what, pk)] = by_kind(counts)
-    return out
 
 
 def access_post(viewer, post_id: int) -> Post:
@@ -683,4 +668,3 @@ def reactors(
         .select_related("user__profile")
         .order_by("-created_at")[:limit]
     )
-

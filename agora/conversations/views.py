@@ -107,15 +107,9 @@ def reaction_bar(target, summary: dict | None = None) -> list[dict]:
 
 def prepare_cards(viewer, posts: list[Post], comments: list | None = None) -> list[Post]:
     """The reaction toggles with per-kind counts for a page of posts (and the comments of a
-    post page), in one query whatever the page size."""
-    comments = comments or []
-    counts = services.reaction_counts(
-        post_ids=[p.pk for p in posts], comment_ids=[c.pk for c in comments]
-    )
-    for post in posts:
-        post.reactions_bar = reaction_bar(post, counts.get(("post", post.pk), {}))
-    for comment in comments:
-        comment.reactions_bar = reaction_bar(comment, counts.get(("comment", comment.pk), {}))
+    post page), from their counters: no query."""
+    for target in [*posts, *(comments or [])]:
+        target.reactions_bar = reaction_bar(target, target.reactions_by_kind())
     return posts
 
 
