@@ -28,13 +28,14 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agora.communities.models import Community
 from agora.communities.visibility import readable_q
+from agora.core import compiled
 from agora.people.models import Profile, ProfileSkill, Skill
 from agora.people.text import fold
 from agora.people.visibility import field_visible_q, people_visible_to
@@ -76,15 +77,24 @@ def _places(viewer) -> list[int]:
         return [index.EVERYONE]
     if not viewer.is_authenticated:
         return []
-    readable = Community.objects.filter(readable_q(viewer))
+
+    def build():
+        readable = Community.objects.filter(readable_q(viewer))
+        if not viewer.is_guest:
+            readable = readable.exclude(kind=Community.Kind.OPEN)
+        return readable.order_by("pk").values_list("pk").query.sql_with_params()
+
+    # Built by the ORM once per viewer (core/compiled.py), the memberships read each time.
+    sql, params = compiled.for_viewer(viewer, ("experts.places", readable_q), build)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        ids = [pk for (pk,) in cur.fetchall()]
     if viewer.is_guest:
         # Guests read their communities only (not the profile questions): their place rows.
-        return list(readable.values_list("pk", flat=True))
+        return ids
     # Employees: everything every employee reads is merged in EMPLOYEES; then the on-request
     # and secret communities they belong to.
-    return [index.EMPLOYEES] + list(
-        readable.exclude(kind=Community.Kind.OPEN).values_list("pk", flat=True)
-    )
+    return [index.EMPLOYEES] + ids
 
 
 def _term_rows(pairs, recent_places=None, users=None) -> list[tuple]:
@@ -119,6 +129,8 @@ def _term_rows(pairs, recent_places=None, users=None) -> list[tuple]:
                 for user_id, place, term, *rest in cur.fetchall()
                 if (place, term) in index_of
             ]
+    if connection.vendor == "postgresql":
+        return _heaviest_rows_pg(pairs, recent_places)
     parts, params = [], []
     columns, limit = "weight", f"ORDER BY weight DESC LIMIT {int(TERM_ROWS)}"
     for i, (place, term) in enumerate(pairs):
@@ -145,6 +157,37 @@ def _term_rows(pairs, recent_places=None, users=None) -> list[tuple]:
         return cur.fetchall()
 
 
+def _heaviest_rows_pg(pairs, recent_places) -> list[tuple]:
+    """_term_rows without `users` on PostgreSQL: the same rows from a statement whose text
+    does not depend on the number of pairs, so it is prepared once. A part per pair cost
+    ~2 ms of planning per query (40 pairs), more than running it. Each pair is still one
+    range of expert_term_top read in its order (LATERAL … LIMIT is a probe per pair), and
+    the rows come in the order of the pairs, as the parts did (the weights of a person's
+    places are then added up in the same order)."""
+    terms = ExpertTerm._meta.db_table
+    sql = (
+        "(SELECT t.user_id, p.i::int - 1, t.weight "  # noqa: S608
+        "FROM unnest(%s::bigint[], %s::text[]) WITH ORDINALITY AS p(place, term, i) "
+        f"CROSS JOIN LATERAL (SELECT user_id, weight FROM {terms} "
+        "WHERE place = p.place AND term = p.term "
+        f"ORDER BY weight DESC LIMIT {int(TERM_ROWS)}) AS t ORDER BY p.i)"
+    )
+    params = [_int_array(p for p, _t in pairs), [t for _p, t in pairs]]
+    if recent_places is not None:
+        # One place (employees, the operator): the range of expert_stat_recent in its order,
+        # read up to the limit. "= ANY" would read the whole place and sort it.
+        single = isinstance(recent_places, int)
+        sql += (
+            f" UNION ALL (SELECT user_id, -1, 0.0 FROM {ExpertStat._meta.db_table} "  # noqa: S608
+            f"WHERE place {'= %s' if single else '= ANY(%s::bigint[])'} "
+            "ORDER BY last_at DESC LIMIT %s)"
+        )
+        params += [recent_places if single else _int_array(recent_places), RECENT_CANDIDATES]
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
 def _in(column: str, values) -> tuple[str, list]:
     """`column IN values` as SQL and parameters. Integers are written out: any number of
     them (SQLite limits parameters), and the statement is then planned for them (PostgreSQL
@@ -156,6 +199,18 @@ def _in(column: str, values) -> tuple[str, list]:
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s)", [values]
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+def _in_fixed(column: str, values) -> tuple[str, list]:
+    """Like _in, but one array on PostgreSQL whatever the values, so the statement's text is
+    fixed (prepared once): for lists whose best plan does not depend on their length (a
+    few places, keys looked up in a unique index)."""
+    if connection.vendor != "postgresql":
+        return _in(column, values)
+    values = sorted(values)
+    if all(isinstance(v, int) for v in values):
+        return f"{column} = ANY(%s::bigint[])", [_int_array(values)]
+    return f"{column} = ANY(%s::text[])", [values]
 
 
 def _instant_sql(column: str) -> str:
@@ -239,11 +294,10 @@ def rank_people(viewer, text, tags, limit, exclude):
     df: Counter = Counter()
     present: dict[str, list[int]] = defaultdict(list)
     skill_keys = set(tag_keys) | {w for w in words(text) if len(w) > 1}
-    counts, declared = _term_counts(places, wanted_terms, skill_keys)
+    counts, declared, totals = _lookups(places, wanted_terms, skill_keys)
     for place, term, n in counts:
         df[term] += n
         present[term].append(place)
-    totals = _place_totals(places)
     people_total = sum(t[0] for t in totals)
     term_cap = max(MIN_TERM_PEOPLE_CAP, MAX_TERM_SHARE * people_total)
     word_terms = [t for t in terms if t in df and df[t] <= term_cap]
@@ -387,50 +441,62 @@ def rank_people(viewer, text, tags, limit, exclude):
     return results
 
 
-def _term_counts(places, terms, skill_keys) -> tuple[list[tuple], list[str]]:
-    """(place, term, people) for `terms` in `places`, and the declared skills among
-    `skill_keys`, in one statement: the skills query is the dearest of a query to build (ORM,
-    visibility rules), and most queries name no one's skill, so it runs only when one does."""
+def _lookups(places, terms, skill_keys) -> tuple[list[tuple], list[str], list[tuple]]:
+    """What a query looks up before reading any evidence, in one statement:
+
+    - (place, term, people) for `terms` in `places` (document frequencies);
+    - the declared skills among `skill_keys`: the skills query is the dearest of a query to
+      build (ORM, visibility rules), and most queries name no one's skill, so it runs only
+      when one does;
+    - (people, length, first_at, last_at) of each of `places` that has records, in the
+      order of the places (their lengths are added up in that order).
+
+    On PostgreSQL the lists are arrays: the text does not depend on them (prepared once)."""
+    table_counts, table_places = ExpertTermCount._meta.db_table, ExpertPlace._meta.db_table
+    in_places, p_places = _in_fixed("place", places)
+    # Typed NULLs: PostgreSQL resolves a UNION's column types from its parts.
+    none_float, none_at = "CAST(NULL AS float8)", "CAST(NULL AS timestamptz)"
     parts, params = [], []
     if terms:
-        (in_places, p1), (in_terms, p2) = _in("place", places), _in("term", terms)
+        in_terms, p_terms = _in_fixed("term", terms)
         parts.append(
-            f"SELECT place, term, people FROM {ExpertTermCount._meta.db_table} "  # noqa: S608
+            f"SELECT 1, place, term, people, {none_float}, {none_at}, {none_at} "  # noqa: S608
+            f"FROM {table_counts} "
             f"WHERE {in_places} AND {in_terms}"
         )
-        params += p1 + p2
+        params += p_places + p_terms
     if skill_keys:
-        in_keys, p3 = _in("key", skill_keys)
-        parts.append(f"SELECT NULL, key, 0 FROM {Skill._meta.db_table} WHERE {in_keys}")  # noqa: S608
-        params += p3
-    if not parts:
-        return [], []
-    with connection.cursor() as cur:
-        cur.execute(" UNION ALL ".join(parts), params)
-        rows = cur.fetchall()
-    counts = [row for row in rows if row[0] is not None]
-    return counts, sorted(key for place, key, _n in rows if place is None)
-
-
-def _place_totals(places) -> list[tuple]:
-    """(people, length, first_at, last_at) of each of `places` that has records."""
-    in_places, params = _in("place", places)
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT people, length, first_at, last_at FROM {ExpertPlace._meta.db_table} "  # noqa: S608
-            f"WHERE {in_places}",
-            params,
+        in_keys, p_keys = _in_fixed("key", skill_keys)
+        parts.append(
+            f"SELECT 2, CAST(NULL AS bigint), key, 0, {none_float}, {none_at}, {none_at} "  # noqa: S608
+            f"FROM {Skill._meta.db_table} "
+            f"WHERE {in_keys}"
         )
-        return [
-            (people, length, _as_datetime(first), _as_datetime(last))
-            for people, length, first, last in cur.fetchall()
-        ]
+        params += p_keys
+    parts.append(
+        f"SELECT 3, place, CAST(NULL AS text), people, length, first_at, last_at "  # noqa: S608
+        f"FROM {table_places} "
+        f"WHERE {in_places}"
+    )
+    params += p_places
+    with connection.cursor() as cur:
+        cur.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2", params)
+        rows = cur.fetchall()
+    counts, declared, totals = [], [], []
+    for kind, place, term, people, length, first, last in rows:
+        if kind == 1:
+            counts.append((place, term, people))
+        elif kind == 2:
+            declared.append(term)
+        else:
+            totals.append((people, length, _as_datetime(first), _as_datetime(last)))
+    return counts, sorted(declared), totals
 
 
 def _int_array(values) -> str:
-    """A PostgreSQL array literal of integers: psycopg adapts a list of a thousand integers
-    one by one, in Python (~0.6 ms)."""
-    return "{" + ",".join(str(int(v)) for v in sorted(values)) + "}"
+    """A PostgreSQL array literal of integers, in their order: psycopg adapts a list of a
+    thousand integers one by one, in Python (~0.6 ms)."""
+    return "{" + ",".join(str(int(v)) for v in values) + "}"
 
 
 def _stat_rows(columns: list[str], places, user_ids) -> list[tuple]:
@@ -450,7 +516,7 @@ def _stat_rows(columns: list[str], places, user_ids) -> list[tuple]:
                 f"SELECT {', '.join(columns)} FROM unnest(%s::bigint[]) AS p(pl) "  # noqa: S608
                 "CROSS JOIN unnest(%s::bigint[]) AS u(id) CROSS JOIN LATERAL "
                 f"(SELECT * FROM {table} WHERE place = p.pl AND user_id = u.id LIMIT 1) AS s",
-                [_int_array(places), _int_array(user_ids)],
+                [_int_array(sorted(places)), _int_array(sorted(user_ids))],
             )
         else:
             (in_places, p1), (in_users, p2) = _in("place", places), _in("user_id", user_ids)
@@ -558,23 +624,69 @@ def _matching_skills(viewer, keys) -> dict[int, list]:
     return out
 
 
-def _imported(outer):
-    return ImportedRecord.objects.filter(kind=ImportedRecord.Kind.USER, object_id=outer)
-
-
 def _people(viewer, user_ids) -> dict:
-    """The suggestible people among `user_ids` whom the viewer may know exist."""
+    """The suggestible people among `user_ids` whom the viewer may know exist, each a User
+    with its profile loaded and `source_id` (their Stack Exchange id when imported).
+
+    Who qualifies: a profile open to expert suggestions, and an active account or an
+    imported one (inactive, as nobody logs in as them, but a person with a record); for a
+    guest, only the people a guest may know of (people/visibility.py). One raw statement
+    whose rule is built once per viewer (core/compiled.py): building it with the ORM on
+    every query cost ~3 ms, more than the rest of the statement's work."""
     User = get_user_model()
-    qs = User.objects.filter(pk__in=user_ids, profile__expert_suggestible=True).filter(
-        # Imported accounts are inactive (nobody logs in as them) but are people with a record.
-        Q(is_active=True) | Exists(_imported(OuterRef("pk")))
+    sql, params = compiled.for_viewer(
+        viewer, ("experts.people", _people_sql), lambda: _people_sql(viewer)
     )
+    in_users, p_users = _in_fixed("u.id", user_ids)
+    with connection.cursor() as cur:
+        cur.execute(sql.replace("{people}", in_users), p_users + params)
+        rows = cur.fetchall()
+    user_names, profile_names = _attnames(User), _attnames(Profile)
+    n_user = len(user_names)
+    profile_of = Profile._meta.get_field("user")
+    out = {}
+    for row in rows:
+        user = User.from_db(connection.alias, user_names, row[:n_user])
+        profile = Profile.from_db(connection.alias, profile_names, row[n_user:-1])
+        # As select_related("profile") would: each knows the other.
+        profile_of.remote_field.set_cached_value(user, profile)
+        profile_of.set_cached_value(profile, user)
+        user.source_id = row[-1]
+        out[user.pk] = user
+    return out
+
+
+def _attnames(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def _people_sql(viewer) -> tuple[str, list]:
+    """_people's statement and parameters, "{people}" standing for the list of people
+    (whose parameters come first)."""
+    User = get_user_model()
+    users, profiles = User._meta.db_table, Profile._meta.db_table
+    kind = ImportedRecord.Kind.USER.value
+    assert kind.isalnum()  # a constant of the code, written in the text
+    imported = (
+        f"FROM {ImportedRecord._meta.db_table} r "  # noqa: S608
+        f"WHERE r.kind = '{kind}' AND r.object_id = u.id"
+    )
+    columns = [f"u.{f.column}" for f in User._meta.concrete_fields]
+    columns += [f"p.{f.column}" for f in Profile._meta.concrete_fields]
+    sql = (
+        f"SELECT {', '.join(columns)}, (SELECT r.source_id {imported} LIMIT 1) "  # noqa: S608
+        f"FROM {users} u JOIN {profiles} p ON p.user_id = u.id "
+        "WHERE {people} AND p.expert_suggestible "
+        f"AND (u.is_active OR EXISTS (SELECT 1 {imported}))"
+    )
+    params = []
     if viewer is not None and viewer.is_guest:
-        qs = qs.filter(profile__in=Profile.objects.filter(people_visible_to(viewer)).values("pk"))
-    qs = qs.select_related("profile").annotate(
-        source_id=Subquery(_imported(OuterRef("pk")).values("source_id")[:1])
-    )
-    return {u.pk: u for u in qs}
+        visible, more = (
+            Profile.objects.filter(people_visible_to(viewer)).values("pk").query.sql_with_params()
+        )
+        sql += f" AND p.user_id IN ({visible})"
+        params += list(more)
+    return sql, params
 
 
 def _evidence(rows, found, tag_terms, skill_links, features) -> dict:

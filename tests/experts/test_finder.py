@@ -195,7 +195,7 @@ def test_fixed_number_of_queries_whatever_the_candidates(
     viewer = employee()
     find_experts(viewer, "kubernetes pods", ["kubernetes"])  # index caught up, caches warm
     # Without a declared skill among the query's words, no skills query.
-    with django_assert_num_queries(9) as small:
+    with django_assert_num_queries(8) as small:
         find_experts(viewer, "kubernetes pods", ["kubernetes"])
     for i in range(6):
         answered(employee(), people["asker"], f"Kubernetes ingress {i}", tags=["kubernetes"])

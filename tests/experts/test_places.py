@@ -213,5 +213,6 @@ def test_timestamps_read_in_sql_are_the_stored_instants():
     )
     assert answers == 1
     assert ranking._as_datetime(last_at) == term.last_at
-    ((_people, _length, first_at, last_at),) = ranking._place_totals([index.EMPLOYEES])
+    _counts, _skills, totals = ranking._lookups([index.EMPLOYEES], ["#ci"], [])
+    ((_people, _length, first_at, last_at),) = totals
     assert first_at == last_at == stat.last_at
