@@ -830,10 +830,11 @@ class Generator:
             Post,
             ["id", "kind", "author_id", "community_id", "title", "category_id", "body",
              "body_html", "created_at", "pinned_at", "hidden_at", "deleted_at", "comment_count",
-             "reaction_count", *KIND_COUNT_COLUMNS],
+             "reaction_count", *KIND_COUNT_COLUMNS, "hashtag_names", "attachment_count"],
             ts,
         )  # fmt: skip
         self.times_fmt = [None] * n
+        tag_names = self.tags
         self.post_kinds = [array("l", bytes(8 * n)) for _ in REACTION_KINDS]
 
         def gen():
@@ -855,6 +856,7 @@ class Generator:
                     ts(t + 7200) if p in self.hidden else None,
                     ts(t + 7200) if p in self.deleted else None,
                     counts[p], rcounts[p], *self.draw_kinds(rcounts[p], self.post_kinds, p),
+                    tag_names[tagged[p] - 1] if tagged[p] else "", 0,
                 )  # fmt: skip
 
         self.db.drop_indexes(rows.table)
@@ -1164,6 +1166,10 @@ class Generator:
             == db.execute(
                 "SELECT count(*) FROM conversations_reaction WHERE comment_id IS NOT NULL"
             )[0][0],
+            "posts with hashtag_names = tagged posts": db.execute(
+                "SELECT count(*) FROM conversations_post WHERE hashtag_names <> ''"
+            )[0][0]
+            == db.execute("SELECT count(DISTINCT post_id) FROM conversations_posthashtag")[0][0],
             # per kind, as reactions: sum over the targets of the counter, and the rows
             **{
                 f"sum({column}) = {kind} reactions ({what})": db.execute(

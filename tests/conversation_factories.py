@@ -5,6 +5,7 @@ The factories write rows directly (fast, for lists and permission matrices); `pu
 """
 
 import factory
+from django.db.models import F
 
 from agora.communities.models import Community, Membership
 from agora.conversations.models import Attachment, Comment, Post, TimelineEntry
@@ -91,6 +92,8 @@ def attach(post, name="notes.pdf", content=b"%PDF-1.4 secret file", content_type
     )
     attachment.file.save(name, ContentFile(content), save=False)
     attachment.save()
+    # as services._attach keeps it: the cards read the number of files off the post's row
+    Post.objects.filter(pk=post.pk).update(attachment_count=F("attachment_count") + 1)
     return attachment
 
 

@@ -49,7 +49,6 @@ from .models import (
     Attachment,
     Category,
     Comment,
-    Hashtag,
     Post,
     PostHashtag,
     Reaction,
@@ -67,7 +66,6 @@ T_TIMELINE = TimelineEntry._meta.db_table
 T_REACTION = Reaction._meta.db_table
 T_ATTACHMENT = Attachment._meta.db_table
 T_POSTTAG = PostHashtag._meta.db_table
-T_HASHTAG = Hashtag._meta.db_table
 T_COMMENT = Comment._meta.db_table
 
 
@@ -183,22 +181,20 @@ def _person(username: str, display_name: str | None, avatar: str | None) -> dict
 
 # --- Post cards ---------------------------------------------------------------------------------
 # A page is one statement. Its `page` CTE picks the page: the ids (and the keyset) of the posts
-# of the source — timeline, posts, tagged posts — the viewer may read, newest first; `shown`
-# is the page without the one row past it. The result is the cards of the page (each with its
-# counts per reaction kind, read off the post's counters, and the viewer's own reaction, one
-# probe of the one-reaction-per-post index), then, told apart by the first column, the
-# hashtags and the files of the cards shown. Every row has the card's 28 columns; the other
-# rows put their values in the slots noted below and NULL elsewhere (the card branch comes
-# first, so PostgreSQL takes the column types from it). The rows come in no particular order:
-# `_cards` puts them in the page's (an ORDER BY over the UNION made SQLite sort every branch,
-# bodies included, for ~0.1 ms). One round trip instead of two, and no list of ids sent back:
-# on PostgreSQL each statement costs ~0.1 ms of client CPU (psycopg) plus the backend's own
-# per-statement work. Quoted posts are the exception: a second statement, only when a card
-# shown quotes one (a branch for them cost PostgreSQL ~50 µs on every page, quotes or not).
-# Reactions had two branches of their own until the counters per kind: grouping and probing
-# the reactions of the shown posts cost PostgreSQL ~0.25 ms a page, half the statement.
+# of the source — timeline, posts, tagged posts — the viewer may read, newest first, and one
+# past the page. The result is their cards: each with its counts per reaction kind and its
+# hashtags' names, read off the post's row, and the viewer's own reaction (one probe of the
+# one-reaction-per-post index). A "community_slug" page adds a COMMUNITY row, told apart by
+# the first column, with the card's 30 columns (NULL where it has nothing to say). The rows
+# come in no particular order: `_cards` sorts them (an ORDER BY made SQLite sort bodies too).
+# Two lookups only when a card needs them, each a second statement: the quoted posts the viewer
+# may read, and the files of cards whose row says they have some.
+# Why the counters and the names on the post row: reactions per kind, the viewer's own, the
+# hashtags and the files were branches of the statement (UNION ALL over the page's ids) until
+# the fourth pass; they cost PostgreSQL ~0.12 ms each a page whether a card had any or not,
+# two thirds of the statement (bench/README.md).
 
-CARD, TAG, FILE, COMMUNITY = range(4)  # the first column
+CARD, COMMUNITY = range(2)  # the first column
 
 
 def _reactions_select(alias: str, reactions: str, target_column: str) -> str:
@@ -226,8 +222,8 @@ def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
     5 body_html, 6 created_at, 7 edited_at, 8 pinned_at, 9 comment_count, 10 reaction_count,
     11 quoted_id, 12 username, 13 display_name, 14 avatar, 15-17 community slug, name, kind,
     18-19 category slug, name (NULL for a quoted post's card); a page's cards add their
-    keyset (time, id) in 20-21, their counts per reaction kind in 22-26 and the viewer's
-    own reaction in 27."""
+    keyset (time, id) in 20-21, their counts per reaction kind in 22-26, the viewer's own
+    reaction in 27, their hashtags' names in 28 and their number of files in 29."""
     category = f"{cat}.slug, {cat}.name" if cat else "NULL, NULL"
     return (
         f"{p}.id, {p}.kind, {p}.title, {p}.body, {p}.body_html, {_ts(f'{p}.created_at')},"
@@ -237,23 +233,7 @@ def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
     )
 
 
-# Where the other rows put their values (0-based): the post id in 1, a tag or file name in 2,
-# a file's content type in 3, a file's id or a tag's rank by key (in the database's
-# collation, as Hashtag.Meta orders them) in 9, a file's size in 10 and its is_image in 11.
 _NULLS = {n: ", NULL" * n for n in range(30)}
-
-
-def _completion_sql() -> str:
-    return f"""
-        UNION ALL
-        SELECT {TAG}, ph.post_id, h.name{_NULLS[6]},
-               ROW_NUMBER() OVER (PARTITION BY ph.post_id ORDER BY h.key){_NULLS[18]}
-          FROM {T_POSTTAG} ph JOIN {T_HASHTAG} h ON h.id = ph.hashtag_id
-         WHERE ph.post_id IN (SELECT id FROM shown)
-        UNION ALL
-        SELECT {FILE}, a.post_id, a.name, a.content_type{_NULLS[5]}, a.id, a.size,
-               CAST(a.is_image AS INTEGER){_NULLS[16]}
-          FROM {T_ATTACHMENT} a WHERE a.post_id IN (SELECT id FROM shown)"""
 
 
 # The sources of the feeds: FROM, condition, and the keyset (time, id) columns, newest first.
@@ -278,10 +258,9 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
     (and prepared once per connection by PostgreSQL)."""
     del vendor  # a part of the cache key: _ts() depends on it
     sql_from, where, (time_col, id_col) = SOURCES[source]
-    order, shown_order = "", ""
+    order = ""
     if source != "post":
         order = f"ORDER BY {time_col} DESC, {id_col} DESC"
-        shown_order = "ORDER BY k_at DESC, k_id DESC"
     if after:
         # The keyset condition after the cursor, as in core.pagination; the redundant
         # `time <= x` lets PostgreSQL seek in the index instead of filtering.
@@ -298,7 +277,7 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
         ),"""
         target_row = f"""
         UNION ALL
-        SELECT {COMMUNITY}, id, kind, state{_NULLS[24]} FROM target"""
+        SELECT {COMMUNITY}, id, kind, state{_NULLS[26]} FROM target"""
     return f"""
         WITH {target} page (id, k_at, k_id) AS (
             SELECT p.id, {time_col}, {id_col}
@@ -306,17 +285,16 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
              WHERE {where} AND {_visible("p", "c", guest=viewer_guest)}
              {order}
              LIMIT %(limit)s
-        ),
-        shown AS (SELECT id FROM page {shown_order} LIMIT %(shown)s)
+        )
         SELECT {CARD}, {_card_select("p", "u", "pr", "c", "cat")}, {_ts("page.k_at")}, page.k_id,
-               {_reactions_select("p", T_REACTION, "post_id")}
+               {_reactions_select("p", T_REACTION, "post_id")}, p.hashtag_names,
+               p.attachment_count
           FROM page
           JOIN {T_POST} p ON p.id = page.id
           JOIN {T_USER} u ON u.id = p.author_id
           LEFT JOIN {T_PROFILE} pr ON pr.user_id = p.author_id
           LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
-          LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id
-        {_completion_sql()}{target_row}"""
+          LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id{target_row}"""
 
 
 def _card(row, urls: _Urls) -> dict:
@@ -337,8 +315,8 @@ def _card(row, urls: _Urls) -> dict:
     card["body"] = body
     card["body_html"] = body_html
     card["quoted"] = quoted_id  # replaced by the quoted card (or dropped) in _cards
-    card["hashtags"] = []
-    card["attachments"] = []
+    card["hashtags"] = row[28].split() if row[28] else []
+    card["attachments"] = []  # filled in by _cards if row[29] says there are some
     card["created_at"] = _iso(created_at)
     if edited_at is not None:
         card["edited_at"] = _iso(edited_at)
@@ -354,26 +332,18 @@ def _card(row, urls: _Urls) -> dict:
 def _quoted_sql(vendor: str, viewer_guest: bool, count: int) -> str:
     """The quoted posts among some ids that the viewer may read (one may live in a secret
     community, or be hidden or deleted since: then the quote is left out)."""
-    if vendor == "postgresql":  # one text whatever the number, so one prepared statement
-        among = "= ANY(%(ids)s)"
-    else:
-        among = "IN (" + ", ".join(f"%(id{i})s" for i in range(count)) + ")"
     return f"""
         SELECT {CARD}, {_card_select("q", "qu", "qpr", "qc", None)}
           FROM {T_POST} q
           JOIN {T_USER} qu ON qu.id = q.author_id
           LEFT JOIN {T_PROFILE} qpr ON qpr.user_id = q.author_id
           LEFT JOIN {T_COMMUNITY} qc ON qc.id = q.community_id
-         WHERE q.id {among} AND {_visible("q", "qc", guest=viewer_guest)}"""
+         WHERE q.id {_among_sql(vendor, count)} AND {_visible("q", "qc", guest=viewer_guest)}"""
 
 
 def _quoted(viewer, ids: list[int]) -> dict[int, tuple]:
     ids = sorted(set(ids))
-    params = _viewer_params(viewer)
-    if connection.vendor == "postgresql":
-        params["ids"] = ids
-    else:
-        params.update((f"id{i}", value) for i, value in enumerate(ids))
+    params = {**_viewer_params(viewer), **_among(ids)}
     sql = _quoted_sql(connection.vendor, bool(viewer.is_guest), len(ids))
     return {row[1]: row for row in _rows(sql, params)}
 
@@ -397,12 +367,12 @@ def _cards(viewer, source: str, target, limit: int, cursor=None) -> tuple[list, 
     """The cards of a page (at most `limit`), the page's rows, newest first, the one past
     the page included (so the caller can tell whether there is a next page), and the
     COMMUNITY row of a "community_slug" page (None if there is no such community)."""
-    params = {**_viewer_params(viewer), "target": target, "limit": limit + 1, "shown": limit}
+    params = {**_viewer_params(viewer), "target": target, "limit": limit + 1}
     if cursor:
         params["at"], params["last_id"] = _keyset(cursor)
     sql = _cards_sql(connection.vendor, source, bool(viewer.is_guest), bool(cursor))
-    parts = _by_part(_rows(sql, params), 4)
-    page, tags, files = (parts[k] for k in (CARD, TAG, FILE))
+    parts = _by_part(_rows(sql, params), 2)
+    page = parts[CARD]
     community_row = parts[COMMUNITY][0][1:4] if parts[COMMUNITY] else None
     page.sort(key=_newest_first, reverse=True)  # (time, id) is unique: a total order
     quoting = [row[11] for row in page[:limit] if row[11] is not None]
@@ -419,22 +389,48 @@ def _cards(viewer, source: str, target, limit: int, cursor=None) -> tuple[list, 
             card["quoted"] = _quoted_card(found)
         if row[27] is not None:
             card["viewer_reaction"] = row[27]  # the last key, as PostOut has it
-    # Tags by key (their rank), files by id.
-    for row in sorted(tags, key=lambda r: r[9]):
-        by_id[row[1]]["hashtags"].append(row[2])
-    for row in sorted(files, key=lambda r: r[9]):
-        post_id, attachment_id = row[1], row[9]
-        by_id[post_id]["attachments"].append(
-            {
-                "id": attachment_id,
-                "name": row[2],
-                "content_type": row[3],
-                "size": row[10],
-                "is_image": bool(row[11]),
-                "url": urls.attachment_url(post_id, attachment_id),
-            }
-        )
+    with_files = [row[1] for row in page[:limit] if row[29]]
+    if with_files:
+        for post_id, attachment_id, name, content_type, size, is_image in _files(with_files):
+            by_id[post_id]["attachments"].append(
+                {
+                    "id": attachment_id,
+                    "name": name,
+                    "content_type": content_type,
+                    "size": size,
+                    "is_image": bool(is_image),
+                    "url": urls.attachment_url(post_id, attachment_id),
+                }
+            )
     return cards, page, community_row
+
+
+@functools.cache
+def _files_sql(vendor: str, count: int) -> str:
+    return (
+        f"SELECT a.post_id, a.id, a.name, a.content_type, a.size, a.is_image"
+        f" FROM {T_ATTACHMENT} a WHERE a.post_id {_among_sql(vendor, count)} ORDER BY a.id"
+    )
+
+
+def _files(post_ids: list[int]) -> list[tuple]:
+    """The files of these posts (whose cards the viewer may read), by id."""
+    return _rows(_files_sql(connection.vendor, len(post_ids)), _among(post_ids))
+
+
+def _among_sql(vendor: str, count: int) -> str:
+    """`IN` these ids, with the parameters of `_among`."""
+    if vendor == "postgresql":  # one text whatever the number, so one prepared statement
+        return "= ANY(%(ids)s)"
+    return "IN (" + ", ".join(f"%(id{i})s" for i in range(count)) + ")"
+
+
+def _among(ids: list[int]) -> dict:
+    """The parameters of an `among` list of ids (an array on PostgreSQL: one statement text,
+    prepared once, whatever their number)."""
+    if connection.vendor == "postgresql":
+        return {"ids": ids}
+    return {f"id{i}": value for i, value in enumerate(ids)}
 
 
 def _keyset(cursor: str) -> tuple:

@@ -11,7 +11,7 @@ from agora.core.errors import Invalid
 from agora.people.text import fold
 
 from . import feed, parsing
-from .models import Hashtag, HashtagFollow
+from .models import Hashtag, HashtagFollow, Post
 
 
 def key_of(name: str) -> str:
@@ -38,6 +38,15 @@ def is_following(user, tag: Hashtag | None) -> bool:
 
 def followed(user, limit: int = 50) -> list[Hashtag]:
     return list(Hashtag.objects.filter(followers__user=user).order_by("key")[:limit])
+
+
+def store_names(post_id: int) -> str:
+    """Copy a post's hashtags (its PostHashtag rows, in key order) onto its row, for the
+    cards: call after writing or deleting its links. Returns what it wrote."""
+    tags = Hashtag.objects.filter(post_links__post_id=post_id).order_by("key")
+    names = " ".join(tags.values_list("name", flat=True))
+    Post.objects.filter(pk=post_id).update(hashtag_names=names)
+    return names
 
 
 def get_or_create(name: str) -> Hashtag:

@@ -99,6 +99,12 @@ class Post(ReactionCounts):
     # Kept in step with F() updates in the same transaction as the row it counts (as are
     # the reaction counts of ReactionCounts).
     comment_count = models.PositiveIntegerField(default=0)
+    # What every card shows of the post's hashtags and files, kept on the row so a page of
+    # cards needs no lookup per card for them (bench/README.md, fourth pass): the tags' names
+    # in key order, space-separated (`hashtags.store_names` after every change of the
+    # PostHashtag rows), and how many files are attached (`services._attach`).
+    hashtag_names = models.TextField(blank=True, default="", editable=False)
+    attachment_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     hashtags = models.ManyToManyField(Hashtag, through="PostHashtag", related_name="posts")
 

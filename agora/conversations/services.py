@@ -356,6 +356,8 @@ def _index_text(post: Post, *, notify_new_mentions: bool, actor, new: bool = Fal
             [PostHashtag(post=post, hashtag=t, created_at=post.created_at) for t in tags],
             ignore_conflicts=True,
         )
+    if tags or not new:
+        post.hashtag_names = hashtags.store_names(post.pk)
     post._tag_ids = [t.pk for t in tags]  # distribute() sizes the audience with them
 
     links = parsing.post_links(post.body)
@@ -438,6 +440,7 @@ def _attach(post: Post, upload: Upload, content_type: str) -> Attachment:
     )
     attachment.file.save(safe_name, ContentFile(upload.content), save=False)
     attachment.save()
+    Post.objects.filter(pk=post.pk).update(attachment_count=F("attachment_count") + 1)
     return attachment
 
 

@@ -432,6 +432,7 @@ def _write_question(topic: Topic, asker, created) -> Question:
         ],
         ignore_conflicts=True,
     )
+    hashtags.store_names(post.pk)
     return Question.objects.create(post=post, created_at=created, last_activity_at=created)
 
 

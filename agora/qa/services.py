@@ -164,6 +164,7 @@ def _tag_post(post: Post, names: list[str]) -> None:
         for n in names
     ]
     PostHashtag.objects.bulk_create(rows, ignore_conflicts=True)
+    post.hashtag_names = hashtag_service.store_names(post.pk)
 
 
 def ask_question(

@@ -226,7 +226,16 @@ def write_conversations(plan: ConversationPlan, ids: dict[str, int], demo) -> di
             )
         return rendered[body]
 
-    post_objects, post_mentions, post_tags = [], [], []
+    # Hashtags, by key: the first spelling met names the tag.
+    post_tags = [parsing.hashtags(p.body) for p in plan.posts]
+    tag_names: dict[str, str] = {}
+    for name in [n for tags in post_tags for n in tags] + [t for _u, t in plan.hashtag_follows]:
+        tag_names.setdefault(key_of(name), name)
+
+    def names_on_row(tags: list[str]) -> str:  # as hashtags.store_names writes them
+        return " ".join(tag_names[key] for key in sorted({key_of(n) for n in tags}))
+
+    post_objects, post_mentions = [], []
     for index, p in enumerate(plan.posts):
         body_html, mentioned = html(p.body)
         created_at = at(p.minutes_ago)
@@ -242,17 +251,13 @@ def write_conversations(plan: ConversationPlan, ids: dict[str, int], demo) -> di
                 created_at=created_at,
                 pinned_at=min(created_at + timedelta(minutes=30), now) if p.pinned else None,
                 comment_count=comment_count[index],
+                hashtag_names=names_on_row(post_tags[index]),
                 **post_reactions.get(index, {}),
             )
         )
         post_mentions.append(mentioned)
-        post_tags.append(parsing.hashtags(p.body))
     post_ids = _created(Post, post_objects)
 
-    # Hashtags, by key: the first spelling met names the tag.
-    tag_names: dict[str, str] = {}
-    for name in [n for tags in post_tags for n in tags] + [t for _u, t in plan.hashtag_follows]:
-        tag_names.setdefault(key_of(name), name)
     Hashtag.objects.bulk_create(
         [Hashtag(name=name, key=key) for key, name in tag_names.items()], batch_size=BATCH_SIZE
     )
