@@ -32,6 +32,7 @@ from django.db.models import Count
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from psycopg.pq import Format
 
 from agora.communities.models import Community
 from agora.communities.visibility import readable_q
@@ -118,7 +119,7 @@ def _term_rows(pairs, recent_places=None, users=None) -> list[tuple]:
         # terms' ranges rather than all of these (the busiest) people's rows.
         where.append(_in("user_id + 0", users))
         with connection.cursor() as cur:
-            cur.execute(
+            _numbers(cur).execute(
                 "SELECT user_id, place, term, weight, answers, accepted, "  # noqa: S608
                 f"{_instant_sql('last_at')} FROM {terms} WHERE "
                 + " AND ".join(sql for sql, _p in where),
@@ -184,8 +185,18 @@ def _heaviest_rows_pg(pairs, recent_places) -> list[tuple]:
         )
         params += [recent_places if single else _int_array(recent_places), RECENT_CANDIDATES]
     with connection.cursor() as cur:
-        cur.execute(sql, params)
+        _numbers(cur).execute(sql, params)
         return cur.fetchall()
+
+
+def _numbers(cur):
+    """`cur` set to read results in PostgreSQL's binary format: the statements reading
+    evidence return thousands of numbers, which psycopg then takes as they are instead of
+    parsing their text (a few ms of a query's CPU). For ints, floats and text only (Django
+    registers text-format loaders for some other types)."""
+    if connection.vendor == "postgresql":
+        cur.cursor.format = Format.BINARY
+    return cur
 
 
 def _in(column: str, values) -> tuple[str, list]:
@@ -313,12 +324,13 @@ def rank_people(viewer, text, tags, limit, exclude):
     ]
     matched: dict[int, dict[str, float]] = defaultdict(dict)
     recent: set[int] = set()
+    pair_terms = [term for _place, term in pairs]
     for user_id, i, weight in _term_rows(pairs, places[0] if places[0] < 0 else places):
         if i < 0:
             recent.add(user_id)
             continue
         found = matched[user_id]
-        term = pairs[i][1]
+        term = pair_terms[i]
         found[term] = found.get(term, 0.0) + weight
 
     skills = _matching_skills(viewer, declared)
@@ -338,7 +350,7 @@ def rank_people(viewer, text, tags, limit, exclude):
     wanted = set(matched) | set(skills)
     if len(wanted) < MAX_CANDIDATES:
         wanted |= recent
-    cards = _cards(places, wanted - set(exclude))
+    cards, lengths = _cards(places, wanted - set(exclude))
     candidates = (set(cards) | set(skills)) - set(exclude)
     if not candidates:
         return []
@@ -352,13 +364,21 @@ def rank_people(viewer, text, tags, limit, exclude):
         for t in word_terms
     }
 
+    norms: dict[int, float] = {}  # per person, BM25's length normalisation
+    k1_plus_1 = K1 + 1
+
     def bm25(user_id, weights) -> float:
+        # Run for every person matched (~1,000 for a long question): kept lean, the same
+        # arithmetic in the same order as the formula (scores must not move).
+        norm = norms.get(user_id)
+        if norm is None:
+            dl = lengths.get(user_id, 0) or avg_length
+            norm = norms[user_id] = K1 * (1 - B + B * dl / avg_length)
         s = 0.0
-        dl = sum(c[4] for c in cards.get(user_id, ())) or avg_length
-        norm = K1 * (1 - B + B * dl / avg_length)
         for term, tf in weights:
-            if term in idf:
-                s += idf[term] * tf * (K1 + 1) / (tf + norm)
+            w = idf.get(term)
+            if w is not None:
+                s += w * tf * k1_plus_1 / (tf + norm)
         return s
 
     text_scores = {user_id: bm25(user_id, found.items()) for user_id, found in matched.items()}
@@ -509,6 +529,7 @@ def _stat_rows(columns: list[str], places, user_ids) -> list[tuple]:
     changes, so it is prepared, and its generic plan is the probe whatever the lists."""
     table = ExpertStat._meta.db_table
     with connection.cursor() as cur:
+        _numbers(cur)
         if connection.vendor == "postgresql":
             # LIMIT 1 (a record per place and person) keeps the planner from flattening the
             # probe into a join, which it would plan as a scan of the whole table.
@@ -527,16 +548,17 @@ def _stat_rows(columns: list[str], places, user_ids) -> list[tuple]:
         return cur.fetchall()
 
 
-def _cards(places, user_ids) -> dict[int, list]:
-    """Per person, (place, answers, accepted, score, length, days of the latest answer) of
-    their records in `places`: no activity (read from the covering index alone)."""
+def _cards(places, user_ids) -> tuple[dict[int, list], dict[int, float]]:
+    """Per person, (user_id, place, answers, accepted, score, length, days of the latest
+    answer) of their records in `places`: no activity (read from the covering index alone);
+    and the total length of their records (BM25's document length)."""
     if not user_ids:
-        return {}
+        return {}, {}
     columns = ["user_id", "place", "answers", "accepted", "score", "length"]
     out: dict[int, list] = defaultdict(list)
-    for user_id, *card in _stat_rows(columns + [index.days_sql("last_at")], places, user_ids):
-        out[user_id].append(card)
-    return out
+    for card in _stat_rows(columns + [index.days_sql("last_at")], places, user_ids):
+        out[card[0]].append(card)
+    return out, {user_id: sum(c[5] for c in rows) for user_id, rows in out.items()}
 
 
 def _records(places, user_ids, *activity) -> dict[int, list]:
@@ -571,29 +593,38 @@ def _shortlist(candidates, cards, matched, skills, text_scores, best_text, tag_i
         )
     )
     log, log1p, exp = math.log, math.log1p, math.exp
+    no_cards: list = []
+    tag_items = list(tag_idf.items())
     estimated = []
+    # Run for every candidate (~1,500 for a long question): lean loops (no lookups of what
+    # the query has none of), the arithmetic of rank_people's in the same order.
     for user_id in candidates:
         n = acc = 0
         plain = weighted = 0.0
-        for _place, answers, accepted, score, _length, last_day in cards.get(user_id, ()):
+        for _user, _place, answers, accepted, score, _length, last_day in cards.get(
+            user_id, no_cards
+        ):
             n += answers
             acc += accepted
             if answers:
-                decay = exp(min((last_day - ref) / tau, 50))
+                x = (last_day - ref) / tau
+                decay = exp(x if x <= 50 else 50)
                 plain += answers * decay
                 votes = answers * log1p(score / answers) if score > 0 else 0.0
                 weighted += (answers + 2 * accepted + votes) * decay
         skill_mass = skill_score = 0.0
-        for link in skills.get(user_id, ()):
-            skill_mass += link.level / 4 * (1 + log1p(link.endorsement_count))
-            skill_score += link.level / 4 + 0.5 * log1p(link.endorsement_count)
+        if skills:
+            for link in skills.get(user_id, no_cards):
+                skill_mass += link.level / 4 * (1 + log1p(link.endorsement_count))
+                skill_score += link.level / 4 + 0.5 * log1p(link.endorsement_count)
         tag_score = 0.0
-        found = matched.get(user_id)
-        if found:
-            for term, idf in tag_idf.items():
-                weight = found.get(term)  # of a tag: its answers, accepted ones twice
-                if weight:
-                    tag_score += idf * log1p(weight)
+        if tag_items:
+            found = matched.get(user_id)
+            if found:
+                for term, idf in tag_items:
+                    weight = found.get(term)  # of a tag: its answers, accepted ones twice
+                    if weight:
+                        tag_score += idf * log1p(weight)
         text = text_scores.get(user_id, 0.0)
         estimate = (
             w_weighted * log(FLOOR + weighted + skill_mass)

@@ -194,10 +194,10 @@ def test_days_read_in_sql_are_the_index_days():
     expert, asker = employee(), employee()
     answered(expert, asker, "Flaky integration tests", tags=["ci"], days_ago=40)
     stat = ExpertStat.objects.get(user=expert, place=index.EMPLOYEES)
-    ((_place, answers, *_rest, last_day),) = ranking._cards([index.EMPLOYEES], [expert.pk])[
-        expert.pk
-    ]
+    cards, lengths = ranking._cards([index.EMPLOYEES], [expert.pk])
+    ((_user, _place, answers, _accepted, _score, length, last_day),) = cards[expert.pk]
     assert answers == 1
+    assert lengths[expert.pk] == length == stat.length
     assert abs(last_day - index.days(stat.last_at)) < 1e-6
 
 
