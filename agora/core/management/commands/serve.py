@@ -22,6 +22,17 @@ from agora.people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 STOP_TIMEOUT = 15  # seconds a child gets to finish its requests / its task before SIGKILL
 
+# One thread per worker process by default. Measured on 2 cores with PostgreSQL beside
+# (bench/README.md, fourth pass): 2 workers × 1 thread served the home feed at 1,900 req/s with
+# a p99 of 24 ms at 32 connections, × 2 threads 1,713 req/s (p99 69 ms), × 4 threads
+# 1,258-1,316 (p99 77-83 ms). Threads of one process share the GIL: each database round trip
+# hands it to another request's thread, so requests interleave, each takes longer and the
+# tail grows. More threads help when requests wait on something slow other than the CPU (a
+# slow client with no reverse proxy buffering in front, a remote mail server): raise
+# WEB_THREADS then; WEB_WORKERS is best left at the number of cores.
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 1
+
 
 class Command(BaseCommand):
     help = "Serve Agora with a production-grade WSGI server (granian) and the task worker."
@@ -29,11 +40,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("AGORA_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("AGORA_PORT", 8000)))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_WORKERS", DEFAULT_WORKERS))
+        )
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("WEB_THREADS", 4)),
+            default=int(os.environ.get("WEB_THREADS", DEFAULT_THREADS)),
             help="threads per web worker (granian --blocking-threads)",
         )
         parser.add_argument("--quiet", action="store_true", help="don't print the demo logins")
