@@ -8,10 +8,10 @@ profile and hashtag feeds, one post, a page of comments) run fixed SQL that sele
 the fields the API shows and build the JSON directly:
 
 - a page of cards is one statement: the page (timeline or posts ⋈ author ⋈ profile ⋈
-  community ⋈ category, the visibility rule applied inside, the reactions per kind off the
-  post's counters, the viewer's own reaction) and, in the same result, the hashtags and the
-  files of the cards shown (see "Post cards" below); the quoted posts the viewer may read
-  come in a second statement when the page quotes any;
+  community ⋈ category, the visibility rule applied inside, the reactions per kind and the
+  hashtags off the post's row, the viewer's own reaction); the quoted posts the viewer may
+  read, and the files of cards that have some, come in a second statement when needed
+  (see "Post cards" below);
 - a page of comments too: whether the post is readable, the top-level comments and their
   replies, with their reactions per kind and the viewer's own (see "Comments").
 
@@ -233,9 +233,6 @@ def _card_select(p: str, u: str, pr: str, c: str, cat: str | None) -> str:
     )
 
 
-_NULLS = {n: ", NULL" * n for n in range(30)}
-
-
 # The sources of the feeds: FROM, condition, and the keyset (time, id) columns, newest first.
 SOURCES = {
     "home": (f"{T_TIMELINE} t JOIN {T_POST} p ON p.id = t.post_id", "t.user_id = %(target)s",
@@ -277,7 +274,7 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
         ),"""
         target_row = f"""
         UNION ALL
-        SELECT {COMMUNITY}, id, kind, state{_NULLS[26]} FROM target"""
+        SELECT {COMMUNITY}, id, kind, state{", NULL" * 26} FROM target"""
     return f"""
         WITH {target} page (id, k_at, k_id) AS (
             SELECT p.id, {time_col}, {id_col}
