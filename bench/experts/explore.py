@@ -22,6 +22,10 @@ Signals (all from posts created before T, and the query question itself):
 - hour{lag}_{sigma}: how often the person answered at the time of day (UTC) the question
   was asked (+ lag hours), a circular Gaussian kernel of sigma hours, smoothed towards
   uniform, log of the ratio to uniform; weekday: the same for weekend vs weekday;
+- tag_llr: the query's tags' log-likelihood ratio under the person's tag distribution
+  (Dirichlet-smoothed towards the site's) against the site's — specialisation;
+- text_clarity: the text signal times 1 − second best / best text score (how far the best
+  match stands out);
 - rrf: reciprocal-rank fusion (k = 60) of the rankings by weighted activity, text and tags
   (and variants with pa_rec), instead of the weighted sum.
 
@@ -53,6 +57,7 @@ RRF_K = 60
 TAU_FRACTION = 0.3
 HOUR_VARIANTS = ((0, 2), (0, 3), (2, 2), (2, 3), (1, 1.5))
 HOUR_ALPHA = 2.0
+TAG_MU = 5.0
 
 
 def raw_posts(directory) -> dict[int, str]:
@@ -242,6 +247,24 @@ class ExtSite(Site):
             same = sum((d >= 5) == wk for d in days)
             share = 2 / 7 if wk else 5 / 7
             f["weekday"] = math.log((same + 2 * share) / (len(days) + 2) / share) if days else 0.0
+        # query clarity: the text signal weighted by how far the best match stands out
+        # (1 − second best / best, raw text scores)
+        rel_text = sorted((math.exp(f["text"]) - 0.02 for f in feats.values()), reverse=True)
+        clarity = 1 - rel_text[1] / rel_text[0] if len(rel_text) > 1 and rel_text[0] > 0 else 0.0
+        for f in feats.values():
+            f["text_clarity"] = clarity * f["text"]
+        # tag specialisation: log-likelihood ratio of the query's tags under the person's tag
+        # distribution (Dirichlet-smoothed towards the site's) against the site's
+        qtags = [t.lower() for t in q.tags]
+        total_tags = sum(self.tag_df.values()) or 1
+        for o, f in feats.items():
+            p = self.people[o]
+            n_tags = sum(p["tags"].values())
+            llr = 0.0
+            for t in qtags:
+                pt = (self.tag_df[t] + 0.5) / (total_tags + 0.5)
+                llr += math.log((p["tags"][t] + TAG_MU * pt) / (n_tags + TAG_MU) / pt)
+            f["tag_llr"] = llr
         for o, f in feats.items():
             f["pa_sum"], f["pa_max"], f["pa_top3"], f["pa_rec"] = (
                 f_sum(o),
@@ -301,13 +324,25 @@ def main() -> None:
     print("| model | MRR | Hit@1 | Hit@5 | Hit@10 | MRR per site |")
     print("|---|---:|---:|---:|---:|---|")
     print(line("final model", evaluate(sites, FINAL)))
-    alone = ["pa_sum", "pa_max", "pa_top3", "pa_rec", "knn5", "knn20", "knn50", "link", "asker2"]
+    alone = [
+        "tag_llr",
+        "pa_sum",
+        "pa_max",
+        "pa_top3",
+        "pa_rec",
+        "knn5",
+        "knn20",
+        "knn50",
+        "link",
+        "asker2",
+    ]
     alone += ["rrf_act_text_tag", "rrf_act_pa", "rrf_act_text_tag_pa", "rrf_final_pa"]
     if args.only:
         alone = [k for k in alone if k in args.only.split(",")]
     for k in alone:
         print(line(f"{k} alone", evaluate(sites, {k: 1.0}, gate=0)))
     new = ["pa_sum", "pa_max", "pa_top3", "pa_rec", "knn5", "knn20", "knn50", "link", "asker2"]
+    new += ["tag_llr", "text_clarity"]
     hour = [f"hour{lag}_{sigma}" for lag, sigma in HOUR_VARIANTS] + ["weekday"]
     rrf = ["rrf_act_text_tag", "rrf_act_pa", "rrf_act_text_tag_pa"]
     if args.only:
