@@ -329,7 +329,7 @@ def sql_fan_out(post_id: int) -> int:
         "INSERT INTO conversations_timelineentry (user_id, post_id, created_at) "
         "SELECT a.user_id, p.id, p.created_at FROM conversations_post p, ("
         + " UNION ".join(branches)
-        + ") a WHERE p.id = %s ON CONFLICT (user_id, post_id) DO NOTHING"
+        + ") a WHERE p.id = %s ON CONFLICT (user_id, created_at, post_id) DO NOTHING"
     )
     with connection.cursor() as cur:
         cur.execute(sql, [*params, post_id])

@@ -132,7 +132,7 @@ def fan_out(post_id: int) -> int:
         cursor.execute(
             f"INSERT INTO {TimelineEntry._meta.db_table} (user_id, post_id, created_at)"
             f" SELECT a.user_id, p.id, p.created_at FROM {Post._meta.db_table} p, ({audience}) a"
-            " WHERE p.id = %s ON CONFLICT (user_id, post_id) DO NOTHING",
+            " WHERE p.id = %s ON CONFLICT (user_id, created_at, post_id) DO NOTHING",
             [*params, post.pk],
         )
     # How many timelines hold the post now (the author's may have been written already).
@@ -180,7 +180,7 @@ def distribute(post: Post) -> None:
         cursor.execute(
             f"INSERT INTO {TimelineEntry._meta.db_table} (user_id, post_id, created_at)"
             f" SELECT author_id, id, created_at FROM {Post._meta.db_table} WHERE id = %s"
-            " ON CONFLICT (user_id, post_id) DO NOTHING",
+            " ON CONFLICT (user_id, created_at, post_id) DO NOTHING",
             [post.pk],
         )
     from .tasks import fan_out_task
