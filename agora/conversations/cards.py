@@ -180,10 +180,11 @@ def _person(username: str, display_name: str | None, avatar: str | None) -> dict
 
 
 # --- Post cards ---------------------------------------------------------------------------------
-# A page is one statement. Its `page` CTE picks the page: the ids (and the keyset) of the posts
-# of the source — timeline, posts, tagged posts — the viewer may read, newest first, and one
-# past the page. The result is their cards: each with its counts per reaction kind and its
-# hashtags' names, read off the post's row, and the viewer's own reaction (one probe of the
+# A page is one statement. On SQLite its `page` CTE picks the page: the ids (and the keyset)
+# of the posts of the source — timeline, posts, tagged posts — the viewer may read, newest
+# first, and one past the page; PostgreSQL reads the same in one join (`_flat_cards_sql`).
+# The result is their cards: each with its counts per reaction kind and its hashtags' names,
+# read off the post's row, and the viewer's own reaction (one probe of the
 # one-reaction-per-post index). A "community_slug" page adds a COMMUNITY row, told apart by
 # the first column, with the card's 30 columns (NULL where it has nothing to say). The rows
 # come in no particular order: `_cards` sorts them (an ORDER BY made SQLite sort bodies too).
@@ -253,7 +254,6 @@ SOURCES = {
 def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str:
     """The statement for a page of `source`: one text per vendor and variant, built once
     (and prepared once per connection by PostgreSQL)."""
-    del vendor  # a part of the cache key: _ts() depends on it
     sql_from, where, (time_col, id_col) = SOURCES[source]
     order = ""
     if source != "post":
@@ -275,6 +275,9 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
         target_row = f"""
         UNION ALL
         SELECT {COMMUNITY}, id, kind, state{", NULL" * 26} FROM target"""
+    if vendor == "postgresql":
+        return _flat_cards_sql(sql_from, where, order, time_col, id_col, viewer_guest, target,
+                               target_row)  # fmt: skip
     return f"""
         WITH {target} page (id, k_at, k_id) AS (
             SELECT p.id, {time_col}, {id_col}
@@ -292,6 +295,27 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
           LEFT JOIN {T_PROFILE} pr ON pr.user_id = p.author_id
           LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
           LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id{target_row}"""
+
+
+def _flat_cards_sql(sql_from, where, order, time_col, id_col, viewer_guest, target, target_row):
+    """PostgreSQL's form of the page: one join, limited in the source's index order. It stops
+    after `limit` rows as the page CTE does, but reads each post and its community once
+    instead of twice (once to filter, once for the card): 21 index probes fewer per page."""
+    cards = f"""
+        SELECT {CARD}, {_card_select("p", "u", "pr", "c", "cat")}, {time_col}, {id_col},
+               {_reactions_select("p", T_REACTION, "post_id")}, p.hashtag_names,
+               p.attachment_count
+          FROM {sql_from}
+          LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
+          JOIN {T_USER} u ON u.id = p.author_id
+          LEFT JOIN {T_PROFILE} pr ON pr.user_id = p.author_id
+          LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id
+         WHERE {where} AND {_visible("p", "c", guest=viewer_guest)}
+         {order}
+         LIMIT %(limit)s"""
+    if not target:
+        return cards
+    return f"WITH {target.rstrip().rstrip(',')} ({cards}){target_row}"
 
 
 def _card(row, urls: _Urls) -> dict:
