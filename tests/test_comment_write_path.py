@@ -59,3 +59,20 @@ def test_reacting_reads_the_post_without_card_shaping(client_for):
     assert response.status_code == 200
     assert not [q for q in ctx.captured_queries if "conversations_attachment" in q["sql"]]
     assert len(ctx.captured_queries) <= 10
+
+
+def test_a_new_post_looks_up_its_search_documents_once(client_for):
+    """A post model has several document types (post, article, question): their current
+    documents are read in one query, not one per type."""
+    author = employee()
+    client = client_for(author)
+    with CaptureQueriesContext(connection) as ctx, committed():
+        response = send(client, "post", "/api/v1/posts", {"body": "Quarterly numbers are out"})
+    assert response.status_code == 201
+    lookups = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "search_searchdocument"' in q["sql"]
+    ]
+    assert len(lookups) == 1, lookups
+    assert SearchDocument.objects.filter(doc_type="post", object_id=response.json()["id"]).exists()

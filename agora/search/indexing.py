@@ -28,16 +28,19 @@ BODY_TEXT_CHARS = 4000
 
 def index_object(obj) -> None:
     """(Re)build every document `obj` contributes, or remove them when it contributes none."""
-    for doc_type in registry.types_for_model(type(obj)):
-        index_as(doc_type, obj)
+    doc_types = registry.types_for_model(type(obj))
+    # One look-up for all the types (a post is a post, an article or a question): one query
+    # per type ran three on every post written.
+    existing: dict[str, dict] = {t.name: {} for t in doc_types}
+    for doc in SearchDocument.objects.filter(doc_type__in=list(existing), object_id=obj.pk):
+        existing[doc.doc_type][doc.audience] = doc
+    for doc_type in doc_types:
+        index_as(doc_type, obj, existing[doc_type.name])
 
 
-def index_as(doc_type: registry.DocType, obj) -> None:
+def index_as(doc_type: registry.DocType, obj, existing: dict) -> None:
+    """(Re)build `obj`'s documents of one type; `existing`: its current ones by audience."""
     datas = doc_type.build(obj)
-    existing = {
-        d.audience: d
-        for d in SearchDocument.objects.filter(doc_type=doc_type.name, object_id=obj.pk)
-    }
     keep = set()
     for data in datas:
         doc = existing.get(data.audience) or SearchDocument(
