@@ -182,7 +182,7 @@ def _person(username: str, display_name: str | None, avatar: str | None) -> dict
 # --- Post cards ---------------------------------------------------------------------------------
 # A page is one statement. On SQLite its `page` CTE picks the page: the ids (and the keyset)
 # of the posts of the source — timeline, posts, tagged posts — the viewer may read, newest
-# first, and one past the page; PostgreSQL reads the same in one join (`_flat_cards_sql`).
+# first, and one past the page; PostgreSQL reads the same in one join.
 # The result is their cards: each with its counts per reaction kind and its hashtags' names,
 # read off the post's row, and the viewer's own reaction (one probe of the
 # one-reaction-per-post index). A "community_slug" page adds a COMMUNITY row, told apart by
@@ -265,57 +265,57 @@ def _cards_sql(vendor: str, source: str, viewer_guest: bool, after: bool) -> str
             f" AND {time_col} <= %(at)s"
             f" AND ({time_col} < %(at)s OR ({time_col} = %(at)s AND {id_col} < %(last_id)s))"
         )
-    target, target_row = "", ""
+    ctes, target_row = [], ""
     if source == "community_slug":
-        target = f"""target (id, kind, state) AS (
+        ctes.append(f"""target (id, kind, state) AS (
             SELECT c.id, c.kind, m.state FROM {T_COMMUNITY} c
               LEFT JOIN {T_MEMBERSHIP} m ON m.community_id = c.id AND m.user_id = %(viewer)s
              WHERE c.slug = %(target)s
-        ),"""
+        )""")
         target_row = f"""
         UNION ALL
         SELECT {COMMUNITY}, id, kind, state{", NULL" * 26} FROM target"""
-    if vendor == "postgresql":
-        return _flat_cards_sql(sql_from, where, order, time_col, id_col, viewer_guest, target,
-                               target_row)  # fmt: skip
-    return f"""
-        WITH {target} page (id, k_at, k_id) AS (
-            SELECT p.id, {time_col}, {id_col}
-              FROM {sql_from} LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
-             WHERE {where} AND {_visible("p", "c", guest=viewer_guest)}
+    community = f"LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id"
+    authors = f"""JOIN {T_USER} u ON u.id = p.author_id
+          LEFT JOIN {T_PROFILE} pr ON pr.user_id = p.author_id"""
+    category = f"LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id"
+    readable = f"""WHERE {where} AND {_visible("p", "c", guest=viewer_guest)}
              {order}
-             LIMIT %(limit)s
-        )
-        SELECT {CARD}, {_card_select("p", "u", "pr", "c", "cat")}, {_ts("page.k_at")}, page.k_id,
-               {_reactions_select("p", T_REACTION, "post_id")}, p.hashtag_names,
-               p.attachment_count
+             LIMIT %(limit)s"""
+    if vendor == "postgresql":
+        # One join, limited in the source's index order: it stops after `limit` rows as the
+        # page CTE does, but reads each post and its community once instead of twice (once
+        # to filter, once for the card): 21 index probes fewer per page.
+        cards = f"""
+        SELECT {_card_columns(time_col, id_col)}
+          FROM {sql_from}
+          {community}
+          {authors}
+          {category}
+         {readable}"""
+        statement = f" ({cards}){target_row}" if target_row else cards
+    else:
+        ctes.append(f"""page (id, k_at, k_id) AS (
+            SELECT p.id, {time_col}, {id_col}
+              FROM {sql_from} {community}
+             {readable}
+        )""")
+        statement = f"""
+        SELECT {_card_columns(_ts("page.k_at"), "page.k_id")}
           FROM page
           JOIN {T_POST} p ON p.id = page.id
-          JOIN {T_USER} u ON u.id = p.author_id
-          LEFT JOIN {T_PROFILE} pr ON pr.user_id = p.author_id
-          LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
-          LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id{target_row}"""
+          {authors}
+          {community}
+          {category}{target_row}"""
+    return (f"WITH {', '.join(ctes)}" if ctes else "") + statement
 
 
-def _flat_cards_sql(sql_from, where, order, time_col, id_col, viewer_guest, target, target_row):
-    """PostgreSQL's form of the page: one join, limited in the source's index order. It stops
-    after `limit` rows as the page CTE does, but reads each post and its community once
-    instead of twice (once to filter, once for the card): 21 index probes fewer per page."""
-    cards = f"""
-        SELECT {CARD}, {_card_select("p", "u", "pr", "c", "cat")}, {time_col}, {id_col},
-               {_reactions_select("p", T_REACTION, "post_id")}, p.hashtag_names,
-               p.attachment_count
-          FROM {sql_from}
-          LEFT JOIN {T_COMMUNITY} c ON c.id = p.community_id
-          JOIN {T_USER} u ON u.id = p.author_id
-          LEFT JOIN {T_PROFILE} pr ON pr.user_id = p.author_id
-          LEFT JOIN {T_CATEGORY} cat ON cat.id = p.category_id
-         WHERE {where} AND {_visible("p", "c", guest=viewer_guest)}
-         {order}
-         LIMIT %(limit)s"""
-    if not target:
-        return cards
-    return f"WITH {target.rstrip().rstrip(',')} ({cards}){target_row}"
+def _card_columns(time_col: str, id_col: str) -> str:
+    """A page's row for a card (CARD, then `_card_select`'s columns 1-29)."""
+    return (
+        f"{CARD}, {_card_select('p', 'u', 'pr', 'c', 'cat')}, {time_col}, {id_col},"
+        f" {_reactions_select('p', T_REACTION, 'post_id')}, p.hashtag_names, p.attachment_count"
+    )
 
 
 def _card(row, urls: _Urls) -> dict:
