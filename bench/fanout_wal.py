@@ -61,10 +61,9 @@ def main() -> None:
         rows = feed.fan_out(post.pk)
         walls.append((time.perf_counter() - t0) * 1000)
         wal.append((wal_position() - w0) / 1e6)
-    with open("/proc/loadavg") as f:
-        load = f.read().split()[0]
     print(
-        f"post {post.pk}, {rows} timelines, load {load}: wall median {statistics.median(walls):.0f}"
+        f"post {post.pk}, {rows} timelines, load {os.getloadavg()[0]:.2f}:"
+        f" wall median {statistics.median(walls):.0f}"
         f" ms {[round(x) for x in walls]}; WAL median {statistics.median(wal):.1f} MB"
         f" {[round(x, 1) for x in wal]}"
     )
