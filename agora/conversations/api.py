@@ -12,6 +12,7 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from agora.communities import services as community_services
+from agora.communities.schemas import PersonRef
 from agora.core.api import ErrorOut
 from agora.people import services as people_services
 
@@ -357,3 +358,23 @@ def unfollow_hashtag(request, name: str):
     hashtags.unfollow_hashtag(request.auth, name)
     tag = hashtags.find(name)
     return {"name": tag.name if tag else hashtags.check_name(name), "following": False}
+
+
+# --- @mention suggestions -----------------------------------------------------------------------
+
+
+@router.get("/mentions/suggestions", response={200: list[PersonRef], **ERRORS}, exclude_unset=True)
+def mention_suggestions(
+    request, q: str = "", community: str = "", post_id: int | None = None, limit: int = 6
+):
+    """People to suggest for the @name `q` being typed (2 characters or more), among those
+    who will be able to read the text: for a comment or an answer, give the post (`post_id`);
+    for a new post, its community (`community`, a slug; none: your profile). A mention of
+    anyone else would link nothing and notify no one."""
+    found = services.mention_candidates(
+        request.auth, q, community_slug=community or None, post_id=post_id, limit=limit
+    )
+    return [
+        {"username": p.username, "display_name": p.display_name, "avatar_url": p.avatar_url}
+        for p in found
+    ]

@@ -1,6 +1,6 @@
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import forms
 from django.conf import settings
@@ -43,22 +43,49 @@ class MentionTarget:
     describe it back (hx-vals): its id (`field`), the element the suggestions go in (`box`),
     and what the completed text area is rendered with (rows, maxlength, whether it has a
     help text "<field>_helptext"). A page with several such text areas gives each its own
-    field and box."""
+    field and box.
+
+    Where the text goes, so that only people who will be able to read it are suggested:
+    `post`, the post it is written under (a comment, an answer, an edit), or
+    `community_field`, the id of the form's community choice (sent along, hx-include); with
+    neither, a post on the writer's profile."""
 
     field: str = "id_body"
     box: str = "mention-suggestions"
     rows: int = 5
     maxlength: int = MAX_BODY
     help_text: bool = True
+    post: int | None = None
+    community_field: str = ""
 
     def vals(self) -> dict:
-        return {
+        vals = {
             "field": self.field,
             "box": self.box,
             "rows": self.rows,
             "maxlength": self.maxlength,
             "help": int(self.help_text),
         }
+        if self.post is not None:
+            vals["post"] = self.post
+        if self.community_field:
+            vals["community_field"] = self.community_field
+        return vals
+
+    def widget_attrs(self) -> dict:
+        attrs = {
+            "id": self.field,
+            "rows": self.rows,
+            "hx-get": reverse_lazy("conversations:mention_suggestions"),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{self.box}",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+            "hx-vals": json.dumps(self.vals()),
+        }
+        if self.community_field:
+            attrs["hx-include"] = f"#{self.community_field}"
+        return attrs
 
     @classmethod
     def from_data(cls, data) -> "MentionTarget":
@@ -79,7 +106,23 @@ class MentionTarget:
             rows=number("rows", cls.rows, 2, 20),
             maxlength=number("maxlength", cls.maxlength, 1, MAX_BODY),
             help_text=str(data.get("help", "1")) != "0",
+            post=number("post", None, 1, 2**63 - 1),
+            community_field=ident("community_field", ""),
         )
+
+
+class MentionTextarea(forms.Textarea):
+    """A text area with @name suggestions (see body_widget); `scope` says where the text
+    goes once the form knows it."""
+
+    def __init__(self, target: MentionTarget):
+        self.target = target
+        super().__init__(attrs=target.widget_attrs())
+
+    def scope(self, *, post: int | None = None, community_field: str = "") -> None:
+        self.target = replace(self.target, post=post, community_field=community_field)
+        self.attrs.pop("hx-include", None)
+        self.attrs.update(self.target.widget_attrs())
 
 
 def body_widget(
@@ -89,23 +132,16 @@ def body_widget(
     box: str = MentionTarget.box,
     maxlength: int = MentionTarget.maxlength,
     help_text: bool = MentionTarget.help_text,
-) -> forms.Textarea:
+    post: int | None = None,
+    community_field: str = "",
+) -> MentionTextarea:
     """The text, with suggestions for the @name being typed at its end (htmx; without it
     people type the username themselves). The text area's id is `field` and the suggestions
     go in the element with the id `box` (the page places it, class "mention-box"): the
-    defaults serve one such field per page, others name their own pair."""
-    target = MentionTarget(field, box, rows, maxlength, help_text)
-    return forms.Textarea(
-        attrs={
-            "id": field,
-            "rows": rows,
-            "hx-get": reverse_lazy("conversations:mention_suggestions"),
-            "hx-trigger": "input changed delay:300ms",
-            "hx-target": f"#{box}",
-            "hx-swap": "innerHTML",
-            "hx-sync": "this:replace",
-            "hx-vals": json.dumps(target.vals()),
-        }
+    defaults serve one such field per page, others name their own pair. `post` and
+    `community_field`: where the text goes (MentionTarget)."""
+    return MentionTextarea(
+        MentionTarget(field, box, rows, maxlength, help_text, post, community_field)
     )
 
 
@@ -157,6 +193,9 @@ class PostForm(forms.Form):
         if len(self.fields["category"].choices) == 1:
             del self.fields["category"]
         self.can_post = bool(choices)
+        # The composer's community choice (or, on a community page, its hidden input with
+        # the same id) goes with each suggestion request.
+        self.fields["body"].widget.scope(community_field=self["community"].auto_id)
 
     def community_obj(self) -> Community | None:
         slug = self.cleaned_data.get("community") or PROFILE
@@ -190,6 +229,7 @@ class EditPostForm(forms.Form):
         super().__init__(*args, **kwargs)
         if post.kind != Post.Kind.ARTICLE:
             del self.fields["title"]
+        self.fields["body"].widget.scope(post=post.pk)
 
 
 class CommentForm(forms.Form):
@@ -204,6 +244,12 @@ class CommentForm(forms.Form):
         ),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, post_id: int | None = None, **kwargs):
+        """`post_id`: the post commented on, so that only its readers are suggested."""
+        super().__init__(*args, **kwargs)
+        if post_id is not None:
+            self.fields["body"].widget.scope(post=post_id)
 
 
 class ReactionForm(forms.Form):

@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agora.communities.models import Community, Membership
-from agora.communities.visibility import can_moderate, membership_of
+from agora.communities.visibility import can_moderate, membership_of, readable_q
 from agora.core.errors import Forbidden, Invalid, NotFound
 from agora.core.markdown import render_markdown
 from agora.core.pagination import Page, paginate
+from agora.people.presenters import present, shape_profiles
+from agora.people.text import fold
 from agora.people.visibility import visible_profiles
 
 from . import feed, hashtags, parsing
@@ -35,7 +37,7 @@ from .models import (
     PostRevision,
     Reaction,
 )
-from .visibility import visible_comments, visible_posts
+from .visibility import post_readers_q, visible_comments, visible_posts
 
 MAX_BODY = 50_000
 MAX_COMMENT = 10_000
@@ -296,14 +298,54 @@ def _check_text(title: str, body: str, kind: str) -> dict:
 
 def _audience_usernames(post: Post, names: list[str]) -> dict[str, object]:
     """The mentioned people who exist and may read the post: only they are linked and told."""
-    if not names:
+    if not names or post.deleted_at or post.hidden_at:
         return {}
-    users = get_user_model().objects.filter(username__in=names, is_active=True)
-    found = {}
-    for user in users:
-        if visible_posts(user).filter(pk=post.pk).exists():
-            found[user.username] = user
-    return found
+    users = get_user_model().objects.filter(
+        post_readers_q(post.community), username__in=names, is_active=True
+    )
+    return {user.username: user for user in users}
+
+
+MENTION_SUGGESTIONS = 6
+
+
+def mention_candidates(
+    viewer,
+    partial: str,
+    *,
+    community_slug: str | None = None,
+    post_id: int | None = None,
+    limit: int = MENTION_SUGGESTIONS,
+) -> list:
+    """The people to suggest for the @name `partial` being typed: those the viewer may see
+    whose name or username matches, and who will be able to read the text, since a mention
+    of anyone else links nothing and tells no one (_audience_usernames). Where the text
+    goes: under the post `post_id` (a comment, an answer, an edit), else a new post in the
+    community `community_slug`, else ("" or None) on the viewer's profile. A place the
+    viewer can't read or write in suggests nobody."""
+    partial = (partial or "")[:150].replace("\x00", "").strip().lstrip("@")
+    if len(partial) < 2 or viewer is None or not viewer.is_authenticated:
+        return []
+    if post_id is not None:
+        post = visible_posts(viewer).select_related("community").filter(pk=post_id).first()
+        if post is None:
+            return []
+        community = post.community
+    elif community_slug:
+        community = Community.objects.filter(readable_q(viewer), slug=community_slug).first()
+        if community is None:
+            return []
+    elif viewer.is_guest:  # guests write in their communities only
+        return []
+    else:
+        community = None
+    key = fold(partial)
+    qs = visible_profiles(viewer).filter(
+        post_readers_q(community, "user"),
+        Q(name_key__contains=key) | Q(user__username__istartswith=partial),
+    )
+    found = shape_profiles(qs.exclude(user=viewer), viewer).order_by("name_key", "user_id")
+    return [present(profile, viewer) for profile in found[: max(1, min(limit, 20))]]
 
 
 def mentioned_readers(post: Post, body: str) -> dict[str, object]:

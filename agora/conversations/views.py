@@ -30,8 +30,8 @@ from .forms import (
     CommentForm,
     EditPostForm,
     MentionTarget,
+    MentionTextarea,
     PostForm,
-    body_widget,
     postable_communities,
 )
 from .models import Category, Post, Reaction
@@ -306,7 +306,7 @@ def _comments_context(request, post: Post, rights: dict, comment_form=None) -> d
         "post": post,
         "comments": page.items,
         "comments_page": page,
-        "comment_form": comment_form or CommentForm(),
+        "comment_form": comment_form or CommentForm(post_id=post.pk),
         **rights,
     }
 
@@ -509,7 +509,7 @@ def reactors(request, post_id):
 @require_POST
 def add_comment(request, post_id):
     post = or_404(services.access_post, request.user, post_id)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, post_id=post.pk)
     comment = None
     if form.is_valid():
         try:
@@ -539,7 +539,7 @@ def edit_comment(request, comment_id):
     if comment.author_id != request.user.pk:
         raise PermissionDenied
     if request.method == "POST":
-        form = CommentForm(request.POST)
+        form = CommentForm(request.POST, post_id=comment.post_id)
         if form.is_valid():
             try:
                 services.edit_comment(request.user, comment.pk, form.cleaned_data["body"])
@@ -550,7 +550,7 @@ def edit_comment(request, comment_id):
                 url = reverse("conversations:post", args=[comment.post_id])
                 return redirect(f"{url}#comment-{comment.pk}")
     else:
-        form = CommentForm(initial={"body": comment.body})
+        form = CommentForm(initial={"body": comment.body}, post_id=comment.post_id)
     return render(request, "conversations/edit_comment.html", {"form": form, "comment": comment})
 
 
@@ -575,17 +575,16 @@ def _trailing_mention(body: str) -> str | None:
 
 @login_required
 def mention_suggestions(request):
-    """People matching the @name being typed at the end of the text: an HTML fragment for
-    the text area the request names (MentionTarget)."""
+    """People matching the @name being typed at the end of the text, among those who will be
+    able to read it: an HTML fragment for the text area the request names (MentionTarget)."""
     target = MentionTarget.from_data(request.GET)
     partial = _trailing_mention(request.GET.get("body", ""))
-    people_found = []
-    if partial and len(partial) >= 2:
-        try:
-            page = people.directory(request.user, people.DirectoryFilters(q=partial), limit=6)
-        except (Forbidden, Invalid):
-            page = None
-        people_found = page.items if page else []
+    people_found = services.mention_candidates(
+        request.user,
+        partial or "",
+        community_slug=request.GET.get("community", "") if target.community_field else None,
+        post_id=target.post,
+    )
     for person in people_found:
         person.mention_vals = json.dumps({**target.vals(), "username": person.username})
     return render(
@@ -606,13 +605,7 @@ def mention_complete(request):
     partial = _trailing_mention(body)
     if partial and re.fullmatch(r"[\w.@+-]{1,150}", username):
         body = body[: len(body) - len(partial)] + username + " "
-    widget = body_widget(
-        target.rows,
-        field=target.field,
-        box=target.box,
-        maxlength=target.maxlength,
-        help_text=target.help_text,
-    )
+    widget = MentionTextarea(target)
     attrs = {
         "required": True,
         "maxlength": target.maxlength,

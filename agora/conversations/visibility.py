@@ -3,6 +3,8 @@ notifications ask."""
 
 from django.db.models import Q, QuerySet
 
+from agora.accounts.models import User
+from agora.communities.models import Community, Membership
 from agora.communities.visibility import readable_q
 
 from .models import Comment, Post
@@ -20,6 +22,28 @@ def posts_visible_q(viewer, prefix: str = "") -> Q:
         return live & in_readable_community
     on_a_profile = Q(**{f"{p}community__isnull": True})
     return live & (on_a_profile | in_readable_community)
+
+
+def post_readers_q(community: Community | None, prefix: str = "") -> Q:
+    """A Q over User (or a model reaching User through `prefix`, e.g. "user" from Profile):
+    who may read a live post in `community`, or on a profile when None. posts_visible_q seen
+    from the post's side, for questions asked about many people at once (who may be
+    mentioned, suggested): one query instead of one visibility check per person."""
+    p = f"{prefix}__" if prefix else ""
+    # User.is_employee: employees and administrators; guests read their communities only.
+    employees = Q(**{f"{p}kind__in": [User.Kind.EMPLOYEE, User.Kind.ADMIN]})
+    if community is None:
+        return employees
+    members = Q(
+        **{
+            f"{prefix}__in" if prefix else "pk__in": Membership.objects.filter(
+                community=community, state=Membership.State.ACTIVE
+            ).values("user_id")
+        }
+    )
+    if community.kind == Community.Kind.OPEN:
+        return members | employees
+    return members
 
 
 def visible_posts(viewer) -> QuerySet[Post]:

@@ -46,11 +46,14 @@ class QuestionForm(forms.Form):
     )
     community = forms.ChoiceField(label=_("Where"), required=False)
 
-    def __init__(self, *args, user, editing=False, **kwargs):
+    def __init__(self, *args, user, editing=False, post_id: int | None = None, **kwargs):
+        """`post_id`: the question being edited (its readers are the ones suggested)."""
         super().__init__(*args, **kwargs)
         if editing:
             del self.fields["community"]
+            self.fields["body"].widget.scope(post=post_id)
             return
+        self.fields["body"].widget.scope(community_field=self["community"].auto_id)
         communities = list(postable_communities(user))
         choices = [(PROFILE, _("Everyone in the company"))] if user.is_employee else []
         choices += [(c.slug, c.name) for c in communities]
@@ -75,10 +78,13 @@ class AnswerForm(forms.Form):
         help_text=_("Markdown is supported. The previous version stays in the history."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, question_id: int | None = None, **kwargs):
+        """`question_id`: the question answered, whose readers are the ones suggested."""
         # "id_answer_body", "id_answer_body_helptext": the help text's id follows the field's.
         kwargs.setdefault("auto_id", "id_answer_%s")
         super().__init__(*args, **kwargs)
+        if question_id is not None:
+            self.fields["body"].widget.scope(post=question_id)
 
 
 class AnswerCommentForm(forms.Form):

@@ -189,7 +189,7 @@ def edit_question(request, question_id):
     if post.author_id != request.user.pk:
         raise PermissionDenied
     if request.method == "POST":
-        form = QuestionForm(request.POST, user=request.user, editing=True)
+        form = QuestionForm(request.POST, user=request.user, editing=True, post_id=post.pk)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -214,6 +214,7 @@ def edit_question(request, question_id):
             },
             user=request.user,
             editing=True,
+            post_id=post.pk,
         )
     return render(request, "qa/edit_question.html", {"form": form, "question": question})
 
@@ -237,7 +238,7 @@ def _page_context(request, question, *, answer_form=None) -> dict:
         can_accept=votes.can_accept(user, question),
         can_close=services.can_close(user, question),
         is_asker=post.author_id == user.pk,
-        answer_form=answer_form or AnswerForm(),
+        answer_form=answer_form or AnswerForm(question_id=question.pk),
         comment_form_answer=AnswerCommentForm(),
         duplicate_form=DuplicateForm(),
         asked=queries.who_was_asked(user, question),
@@ -339,7 +340,7 @@ def accept(request, answer_id):
 @require_POST
 def add_answer(request, question_id):
     question = or_404(services.access_question, request.user, question_id)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, question_id=question.pk)
     if form.is_valid():
         try:
             answer = services.answer_question(request.user, question.pk, form.cleaned_data["body"])
@@ -358,7 +359,7 @@ def edit_answer(request, answer_id):
     if answer.author_id != request.user.pk:
         raise PermissionDenied
     if request.method == "POST":
-        form = AnswerForm(request.POST)
+        form = AnswerForm(request.POST, question_id=answer.question_id)
         if form.is_valid():
             try:
                 services.edit_answer(request.user, answer.pk, form.cleaned_data["body"])
@@ -369,7 +370,7 @@ def edit_answer(request, answer_id):
                 url = reverse("qa:detail", args=[answer.question_id])
                 return redirect(f"{url}#answer-{answer.pk}")
     else:
-        form = AnswerForm(initial={"body": answer.body})
+        form = AnswerForm(initial={"body": answer.body}, question_id=answer.question_id)
     return render(request, "qa/edit_answer.html", {"form": form, "answer": answer})
 
 
