@@ -485,6 +485,9 @@ class Suggestion:
     reasons: list[str]
 
 
+FRIENDS_SAMPLE = 500  # the people you follow most recently that "followed by" looks through
+
+
 def suggestions(viewer, limit: int = 6) -> list[Suggestion]:
     """People you may want to meet, each with the reasons shown to you.
 
@@ -530,18 +533,30 @@ def suggestions(viewer, limit: int = 6) -> list[Suggestion]:
         ).values_list("profile_id", "interest__name")[:2000]
         for uid, name in rows:
             bump(uid, 1.5, "interests", name)
-    friends_of_friends = (
-        Follow.objects.filter(
-            follower__in=already,
-            follower__is_active=True,
-            followee__profile__in=candidates.values("pk"),
-        )
-        .values("followee_id")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:200]
+    # People followed by the people you follow. Driven from your follows (the unique index
+    # on follower, followee), counted, and only then checked against the candidates: with the
+    # candidate check inside the statement SQLite walked every follow of every candidate
+    # (~350,000 rows, 140 ms a home page on enterprise-M).
+    followed = list(
+        Follow.objects.filter(follower=viewer, followee__is_active=True)
+        .order_by("-id")
+        .values_list("followee_id", flat=True)[:FRIENDS_SAMPLE]
     )
-    for row in friends_of_friends:
-        bump(row["followee_id"], 1.0 * min(row["n"], 5), "friends", row["n"])
+    if followed:
+        counted = (
+            Follow.objects.filter(follower_id__in=followed)
+            .exclude(followee_id__in=[*followed, viewer.pk])
+            .values("followee_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "followee_id")[:200]
+        )
+        counts = {row["followee_id"]: row["n"] for row in counted}
+        eligible = set(
+            candidates.filter(user_id__in=list(counts)).values_list("user_id", flat=True)
+        )
+        for uid, n in counts.items():
+            if uid in eligible:
+                bump(uid, 1.0 * min(n, 5), "friends", n)
     if me.team:
         same_team = candidates.filter(team=me.team, department_id=me.department_id).filter(
             field_visible_q("team", viewer)
