@@ -45,8 +45,9 @@ def endpoints(m: dict) -> dict[str, str]:
         "post": f"/api/v1/posts/{post}",
         "comments": f"/api/v1/posts/{post}/comments?limit=50",
         "profile_api": f"/api/v1/users/{m['celebrity']['username']}",
-        # a web page, signed in with a session cookie instead of the token
+        # web pages, signed in with a session cookie instead of the token
         "profile_web": f"session:/people/{m['celebrity']['username']}/",
+        "home_web": "session:/",
     }
 
 

@@ -5,6 +5,7 @@ Forbidden a view lets through becomes the 404 or 403 page in agora.core.middlewa
 
 import json
 import re
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,12 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agora.communities.models import Membership
 from agora.communities.visibility import active_community_ids, can_moderate, membership_of
 from agora.core.errors import AgoraError, Forbidden, Invalid, NotFound
+from agora.core.links import object_url
 from agora.core.pagination import Page
 from agora.people import services as people
 
@@ -34,7 +37,7 @@ from .forms import (
     PostForm,
     postable_communities,
 )
-from .models import Category, Post, Reaction
+from .models import Category, Comment, Post, Reaction
 
 REACTION_EMOJI = {
     Reaction.Kind.LIKE: "👍",
@@ -89,27 +92,75 @@ def safe_next(request, default: str) -> str:
     return default
 
 
-def reaction_bar(target, summary: dict | None = None) -> list[dict]:
+@dataclass
+class ReactionBar:
+    """What _reactions.html shows for a post or comment, computed here rather than in the
+    template: a page of 20 cards rendered its URLs, labels and plural counts 20 times over
+    through the template engine, two thirds of the feed's rendering time."""
+
+    target_type: str  # "post" or "comment"
+    buttons: list[dict]  # the five toggles: kind, label, emoji, pressed, count (0: none)
+    action: str  # where the toggles are posted
+    reactors_url: str  # who reacted
+    total: str  # "3 reactions"
+    total_label: str  # "3 reactions: see who reacted"
+
+
+_REACTION_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _reaction_labels() -> dict[str, str]:
+    """The kinds' labels in the active language (lazy strings resolved once per language)."""
+    language = get_language() or ""
+    labels = _REACTION_LABELS.get(language)
+    if labels is None:
+        labels = _REACTION_LABELS[language] = {k: str(v) for k, v in Reaction.Kind.choices}
+    return labels
+
+
+def reaction_bar(target, summary: dict | None = None) -> ReactionBar:
     """The five reaction toggles of a post or comment: pressed or not, with counts when the
     per-kind summary is known (post page, after a toggle)."""
     mine = {r.kind for r in getattr(target, "viewer_reactions", [])}
-    return [
-        {
-            "kind": kind,
-            "label": label,
-            "emoji": REACTION_EMOJI[kind],
-            "pressed": kind in mine,
-            "count": None if summary is None else summary.get(kind, 0),
-        }
-        for kind, label in Reaction.Kind.choices
-    ]
+    labels = _reaction_labels()
+    is_comment = isinstance(target, Comment)
+    n = target.reaction_count
+    if is_comment:
+        action = object_url("conversations:react_comment", target.pk)
+        reactors_url = object_url("conversations:reactors", target.post_id)
+        reactors_url += f"?comment={target.pk}"
+    else:
+        action = object_url("conversations:react", target.pk)
+        reactors_url = object_url("conversations:reactors", target.pk)
+    return ReactionBar(
+        target_type="comment" if is_comment else "post",
+        buttons=[
+            {
+                "kind": kind,
+                "label": labels[kind],
+                "emoji": REACTION_EMOJI[kind],
+                "pressed": kind in mine,
+                "count": 0 if summary is None else summary.get(kind, 0),
+            }
+            for kind in Reaction.Kind.values
+        ],
+        action=action,
+        reactors_url=reactors_url,
+        total=ngettext("%(n)s reaction", "%(n)s reactions", n) % {"n": n},
+        total_label=ngettext(
+            "%(n)s reaction: see who reacted", "%(n)s reactions: see who reacted", n
+        )
+        % {"n": n},
+    )
 
 
 def prepare_cards(viewer, posts: list[Post], comments: list | None = None) -> list[Post]:
     """The reaction toggles with per-kind counts for a page of posts (and the comments of a
-    post page), from their counters: no query."""
+    post page), from their counters, and each post's address: no query."""
     for target in [*posts, *(comments or [])]:
         target.reactions_bar = reaction_bar(target, target.reactions_by_kind())
+    for post in posts:
+        post.permalink = object_url("conversations:post", post.pk)
     return posts
 
 
@@ -443,7 +494,7 @@ def react_post(request, post_id):
         return render(
             request,
             "conversations/_reactions.html",
-            {"target": post, "target_type": "post", "can_react": True, "updated": True},
+            {"target": post, "can_react": True, "updated": True},
         )
     return redirect(safe_next(request, reverse("conversations:post", args=[post_id])))
 
@@ -461,7 +512,7 @@ def react_comment(request, comment_id):
         return render(
             request,
             "conversations/_reactions.html",
-            {"target": comment, "target_type": "comment", "can_react": True, "updated": True},
+            {"target": comment, "can_react": True, "updated": True},
         )
     url = reverse("conversations:post", args=[comment.post_id]) + f"#comment-{comment.pk}"
     return redirect(url)

@@ -1,15 +1,14 @@
 """The document types of the apps that exist so far: people, posts, articles, comments,
 communities, hashtags. Visibility comes from each app's own rules module."""
 
-from functools import lru_cache
-
 from django.db.models import Exists, OuterRef, Q
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
 from agora.communities.models import Community
 from agora.communities.visibility import listed_communities
 from agora.conversations.models import Comment, Hashtag, Post, PostHashtag
 from agora.conversations.visibility import posts_visible_q, visible_comments, visible_posts
+from agora.core.links import object_url
 from agora.people.models import Profile, Visibility
 from agora.people.visibility import visible_profiles
 
@@ -21,21 +20,6 @@ from .registry import DocData, DocType, ViewerScope, community_content, register
 def _lang(text: str, user=None) -> str:
     default = getattr(user, "language", "") or "" if user is not None else ""
     return detect_language(text, default)
-
-
-_MARKER = 918273645
-
-
-@lru_cache(maxsize=64)
-def _url_template(name: str, prefix: str) -> str:
-    url = reverse(name, args=[_MARKER])
-    return url.replace("{", "{{").replace("}", "}}").replace(str(_MARKER), "{}")
-
-
-def object_url(name: str, pk) -> str:
-    """reverse(name, args=[pk]) without resolving the URL configuration for each of the
-    millions of objects a reindex builds."""
-    return _url_template(name, get_script_prefix()).format(pk)
 
 
 def _none(viewer) -> bool:
