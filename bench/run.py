@@ -383,6 +383,16 @@ def build_scenarios(base, manifest, args) -> list[Scenario]:
                 ],
             )
         )
+        # The page people open most: their home feed as HTML, with the composer and the
+        # sidebar (communities, followed topics, people suggestions).
+        scenarios.append(
+            Scenario(
+                "home_web",
+                "home web page / (session)",
+                "read",
+                [line("GET", "/", "", cookie) for cookie in cookies],
+            )
+        )
     n = len(tokens)
     scenarios += [
         Scenario(
