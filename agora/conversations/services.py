@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agora.communities.models import Community, Membership
-from agora.communities.visibility import can_moderate, membership_of, readable_q
+from agora.communities.services import access_readable_community
+from agora.communities.visibility import can_moderate, membership_of
 from agora.core.errors import Forbidden, Invalid, NotFound
 from agora.core.markdown import render_markdown
 from agora.core.pagination import Page, paginate
@@ -322,7 +323,7 @@ def mention_candidates(
     of anyone else links nothing and tells no one (_audience_usernames). Where the text
     goes: under the post `post_id` (a comment, an answer, an edit), else a new post in the
     community `community_slug`, else ("" or None) on the viewer's profile. A place the
-    viewer can't read or write in suggests nobody."""
+    viewer can't read suggests nobody."""
     partial = (partial or "")[:150].replace("\x00", "").strip().lstrip("@")
     if len(partial) < 2 or viewer is None or not viewer.is_authenticated:
         return []
@@ -332,8 +333,9 @@ def mention_candidates(
             return []
         community = post.community
     elif community_slug:
-        community = Community.objects.filter(readable_q(viewer), slug=community_slug).first()
-        if community is None:
+        try:
+            community = access_readable_community(viewer, community_slug)
+        except (NotFound, Forbidden):
             return []
     elif viewer.is_guest:  # guests write in their communities only
         return []

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from agora.communities.models import Membership
@@ -106,23 +106,10 @@ class ReactionBar:
     total_label: str  # "3 reactions: see who reacted"
 
 
-_REACTION_LABELS: dict[str, dict[str, str]] = {}
-
-
-def _reaction_labels() -> dict[str, str]:
-    """The kinds' labels in the active language (lazy strings resolved once per language)."""
-    language = get_language() or ""
-    labels = _REACTION_LABELS.get(language)
-    if labels is None:
-        labels = _REACTION_LABELS[language] = {k: str(v) for k, v in Reaction.Kind.choices}
-    return labels
-
-
 def reaction_bar(target, summary: dict | None = None) -> ReactionBar:
     """The five reaction toggles of a post or comment: pressed or not, with counts when the
     per-kind summary is known (post page, after a toggle)."""
     mine = {r.kind for r in getattr(target, "viewer_reactions", [])}
-    labels = _reaction_labels()
     is_comment = isinstance(target, Comment)
     n = target.reaction_count
     if is_comment:
@@ -137,12 +124,12 @@ def reaction_bar(target, summary: dict | None = None) -> ReactionBar:
         buttons=[
             {
                 "kind": kind,
-                "label": labels[kind],
+                "label": str(label),
                 "emoji": REACTION_EMOJI[kind],
                 "pressed": kind in mine,
                 "count": 0 if summary is None else summary.get(kind, 0),
             }
-            for kind in Reaction.Kind.values
+            for kind, label in Reaction.Kind.choices
         ],
         action=action,
         reactors_url=reactors_url,
