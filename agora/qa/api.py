@@ -306,6 +306,15 @@ def comment_answer(request, answer_id: int, payload: CommentIn):
     return Status(201, answer_comment_out(comment))
 
 
+@router.patch(
+    "/answer-comments/{comment_id}", response={200: AnswerCommentOut, **ERRORS}, exclude_unset=True
+)
+def edit_answer_comment(request, comment_id: int, payload: CommentIn):
+    """Edit your comment on an answer; the previous text is kept in its revisions."""
+    comment = services.edit_answer_comment(request.auth, comment_id, payload.body)
+    return answer_comment_out(comment)
+
+
 @router.delete("/answer-comments/{comment_id}", response={204: None, **ERRORS})
 def delete_answer_comment(request, comment_id: int):
     services.delete_answer_comment(request.auth, comment_id)

@@ -92,8 +92,18 @@ class AnswerCommentForm(forms.Form):
         label=_("Comment on this answer"),
         max_length=MAX_COMMENT,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        # The question page writes one text area per answer by hand (mention_textarea); this
+        # widget serves the page editing one comment, with its own suggestions box.
+        widget=body_widget(
+            3, box="comment-mention-suggestions", maxlength=MAX_COMMENT, help_text=False
+        ),
     )
+
+    def __init__(self, *args, question_id: int | None = None, **kwargs):
+        """`question_id`: the question the answer belongs to, whose readers are suggested."""
+        super().__init__(*args, **kwargs)
+        if question_id is not None:
+            self.fields["body"].widget.scope(post=question_id)
 
 
 class DuplicateForm(forms.Form):

@@ -137,6 +137,20 @@ class AnswerComment(models.Model):
         return self.body[:60]
 
 
+class AnswerCommentRevision(models.Model):
+    """An earlier text of a comment on an answer, kept when its author edits it."""
+
+    comment = models.ForeignKey(AnswerComment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"revision of answer comment {self.comment_id}"
+
+
 class Vote(models.Model):
     """One up or down vote per person on a question or an answer."""
 

@@ -79,6 +79,7 @@ class AnswerCommentOut(Schema):
     body: str
     body_html: str
     created_at: dt.datetime
+    edited_at: dt.datetime | None = None
 
 
 class AnswerOut(Schema):
@@ -162,13 +163,16 @@ def question_out(question: Question, votes: dict | None = None) -> dict:
 
 
 def answer_comment_out(comment: AnswerComment) -> dict:
-    return {
-        "id": comment.pk,
-        "author": person_ref(comment.author),
-        "body": comment.body,
-        "body_html": comment.body_html,
-        "created_at": comment.created_at,
-    }
+    return compact(
+        {
+            "id": comment.pk,
+            "author": person_ref(comment.author),
+            "body": comment.body,
+            "body_html": comment.body_html,
+            "created_at": comment.created_at,
+            "edited_at": comment.edited_at,
+        }
+    )
 
 
 def answer_out(answer: Answer) -> dict:

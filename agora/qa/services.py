@@ -23,7 +23,14 @@ from agora.conversations.visibility import posts_visible_q
 from agora.core.errors import Conflict, Forbidden, Invalid, NotFound
 from agora.notifications.models import Kind
 
-from .models import Answer, AnswerComment, AnswerRevision, ExpertRequest, Question
+from .models import (
+    Answer,
+    AnswerComment,
+    AnswerCommentRevision,
+    AnswerRevision,
+    ExpertRequest,
+    Question,
+)
 
 MAX_TAGS = 5
 MAX_TITLE = 200
@@ -384,6 +391,29 @@ def access_answer_comment(viewer, comment_id: int) -> AnswerComment:
     )
     if comment is None:
         raise NotFound(_("No such comment."))
+    return comment
+
+
+def edit_answer_comment(actor, comment_id: int, body: str) -> AnswerComment:
+    """The author edits their comment; the previous text goes to its revisions. Only people
+    the edit newly mentions are told (the earlier text's were, when it was new)."""
+    comment = access_answer_comment(actor, comment_id)
+    if comment.author_id != actor.pk:
+        raise Forbidden(_("Only the author can edit this comment."))
+    answer = comment.answer
+    post = answer.question.post
+    _check_take_part(actor, post)
+    _check_body(body, MAX_COMMENT)
+    mentioned = posts.mentioned_readers(post, body)
+    already = set(parsing.mentions(comment.body)[: posts.MAX_MENTIONS])
+    with transaction.atomic():
+        AnswerCommentRevision.objects.create(comment=comment, body=comment.body)
+        comment.body, comment.body_html = body, posts.render_with_mentions(body, mentioned)
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "body_html", "edited_at"])
+        for username, user in mentioned.items():
+            if username not in already and user.pk != actor.pk:
+                _notify(Kind.MENTION, user, actor, post=post, answer=answer)
     return comment
 
 

@@ -23,6 +23,11 @@ urlpatterns = [
     path("answers/<int:answer_id>/delete", views.delete_answer, name="delete_answer"),
     path("answers/<int:answer_id>/comments", views.comment_answer, name="comment_answer"),
     path(
+        "answer-comments/<int:comment_id>/edit",
+        views.edit_answer_comment,
+        name="edit_answer_comment",
+    ),
+    path(
         "answer-comments/<int:comment_id>/delete",
         views.delete_answer_comment,
         name="delete_answer_comment",

@@ -408,6 +408,28 @@ def comment_answer(request, answer_id):
 
 
 @login_required
+def edit_answer_comment(request, comment_id):
+    comment = or_404(services.access_answer_comment, request.user, comment_id)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied
+    question_id = comment.answer.question_id
+    if request.method == "POST":
+        form = AnswerCommentForm(request.POST, question_id=question_id)
+        if form.is_valid():
+            try:
+                services.edit_answer_comment(request.user, comment.pk, form.cleaned_data["body"])
+            except (Forbidden, Invalid) as error:
+                add_form_errors(form, error)
+            else:
+                messages.success(request, _("Your comment is saved."))
+                url = reverse("qa:detail", args=[question_id])
+                return redirect(f"{url}#answer-comment-{comment.pk}")
+    else:
+        form = AnswerCommentForm(initial={"body": comment.body}, question_id=question_id)
+    return render(request, "qa/edit_answer_comment.html", {"form": form, "comment": comment})
+
+
+@login_required
 @require_POST
 def delete_answer_comment(request, comment_id):
     comment = or_404(services.access_answer_comment, request.user, comment_id)
