@@ -91,8 +91,14 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 
 def _field_name(loc) -> str:
-    # ninja locations look like ("body", "payload", "skills", 0, "name"): drop the wrappers.
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload")]
+    # ninja locations look like ("body", "payload", "skills", 0, "name") or ("query", "limit"):
+    # drop where it came from and, for a body, the view's parameter name, by position only,
+    # so that a field itself called "body" or "query" keeps its name.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "header", "cookie"):
+        source, parts = parts[0], parts[1:]
+        if source in ("body", "form") and len(parts) > 1:
+            parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 
