@@ -714,6 +714,23 @@ def test_home_feed_query_count_is_fixed(client_for, employee):
     assert small == _queries(c, "/")
 
 
+def test_home_feed_cards_show_files_quotes_and_the_viewers_reaction(client_for, employee):
+    # The web feeds read only what a card shows (services.shape_cards): the parts that come
+    # from other rows still show, and a card without files has no file list.
+    rich = _rich_posts(employee, 2)
+    plain = PostFactory(author=rich[0].author, body="nothing attached")
+    into_timeline(employee, plain)
+    html = client_for(employee).get("/").content.decode()
+    newest = rich[1]
+    assert f'id="react-post-{newest.pk}-like" class="reaction-button is-pressed"' in html
+    assert f'id="react-post-{plain.pk}-like" class="reaction-button" aria-pressed="false"' in html
+    file = newest.attachments.get()
+    assert f'href="/posts/{newest.pk}/files/{file.pk}"' in html and "f1.png" in html
+    assert f'cite="/posts/{rich[0].pk}/"' in html  # the quoted post
+    card = html.split(f'id="post-{plain.pk}"', 1)[1].split("</article>", 1)[0]
+    assert 'class="attachments"' not in card and "nothing attached" in card
+
+
 def test_community_feed_query_count_is_fixed(client_for, employee):
     community = CommunityFactory()
     add_member(community, employee)

@@ -34,7 +34,12 @@ def _as_api(schema, data) -> dict:
 
 
 def _orm_page(viewer, page) -> dict:
-    return _as_api(PostPage, {"items": posts_out(page.items), "next_cursor": page.next_cursor})
+    # The web feeds pick the page (ids, order, cursor) with the ORM's rule and shape only what
+    # a card shows; the API's whole post comes from shape_posts.
+    ids = [post.pk for post in page.items]
+    shaped = {p.pk: p for p in services.shape_posts(Post.objects.filter(pk__in=ids), viewer)}
+    items = posts_out([shaped[i] for i in ids])
+    return _as_api(PostPage, {"items": items, "next_cursor": page.next_cursor})
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Reading feeds: home (precomputed timeline), community, profile and hashtag.
 
 Each page is a fixed number of queries whatever its length: one for the page of ids, then
-the shaped posts (select_related + a few prefetches).
+the cards (services.shape_cards: what a card shows, the viewer's reaction included) and, when
+some have files, their files. The API reads its feeds through cards.py instead.
 """
 
 from django.db.models import QuerySet
@@ -9,14 +10,14 @@ from django.db.models import QuerySet
 from agora.core.pagination import Page, paginate
 
 from .models import Hashtag, Post, PostHashtag, TimelineEntry
-from .services import shape_posts
+from .services import shape_cards, shape_posts
 from .visibility import posts_visible_q, visible_posts
 
 NEW_POSTS_CAP = 99
 
 
 def _posts_in_order(viewer, ids: list[int]) -> list[Post]:
-    found = {p.pk: p for p in shape_posts(Post.objects.filter(pk__in=ids), viewer)}
+    found = {p.pk: p for p in shape_cards(Post.objects.filter(pk__in=ids), viewer)}
     return [found[i] for i in ids if i in found]
 
 

@@ -9,7 +9,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -79,6 +89,61 @@ def shape_posts(qs: QuerySet[Post], viewer) -> QuerySet[Post]:
         # deleted): show it only if `quoted_visible`.
         .annotate(quoted_visible=Exists(visible_posts(viewer).filter(pk=OuterRef("quoted_id"))))
     )
+
+
+# What a post card of a web feed shows (conversations/_post_card.html and its reaction bar),
+# and nothing else: the author's and quoted author's ~30 profile and ~20 account columns
+# were most of the cost of building a page of cards (bench/README.md, "the web home page").
+CARD_FIELDS = (
+    "id", "kind", "title", "body_html", "created_at", "edited_at", "pinned_at",
+    "comment_count", "reaction_count", *KIND_COLUMNS.values(), "attachment_count",
+    "author__username", "author__kind", "author__profile__display_name",
+    "author__profile__avatar",
+    "community__slug", "community__name",
+    "category__slug", "category__name",
+    "quoted__title", "quoted__body_html", "quoted__author__username",
+    "quoted__author__profile__display_name", "quoted__community__name",
+    "question__answer_count", "question__accepted_answer_id",
+)  # fmt: skip
+
+
+def shape_cards(qs: QuerySet[Post], viewer) -> list[Post]:
+    """A page of post cards for the web feeds: one query for the cards (the viewer's own
+    reaction as a subquery of each row), and one for the files of the cards that have some.
+    Touching a field a card does not show costs a query per card: tests count them."""
+    own = Reaction.objects.filter(user=viewer, post=OuterRef("pk")).values("kind")[:1]
+    posts = list(
+        qs.select_related(
+            "author__profile",
+            "community",
+            "category",
+            "quoted__author__profile",
+            "quoted__community",
+            "question",
+        )
+        .only(*CARD_FIELDS)
+        .annotate(
+            quoted_visible=Exists(visible_posts(viewer).filter(pk=OuterRef("quoted_id"))),
+            viewer_reaction=Subquery(own) if viewer.is_authenticated else Value(None),
+        )
+    )
+    with_files = [post for post in posts if post.attachment_count]
+    if with_files:
+        prefetch_related_objects(with_files, "attachments")
+    if without := [post for post in posts if not post.attachment_count]:
+        # An empty prefetch (no query) so that the card's `attachments.all` is not a new
+        # queryset compiled for each card.
+        empty = Prefetch("attachments", queryset=Attachment.objects.none())
+        prefetch_related_objects(without, empty)
+    return posts
+
+
+def own_reaction_kinds(target) -> set[str]:
+    """The kinds the viewer reacted with, from `shape_cards`' subquery or from the
+    `viewer_reactions` prefetch of `shape_posts` and the comment pages."""
+    if hasattr(target, "viewer_reaction"):
+        return {target.viewer_reaction} if target.viewer_reaction else set()
+    return {r.kind for r in getattr(target, "viewer_reactions", [])}
 
 
 def access_post(viewer, post_id: int) -> Post:

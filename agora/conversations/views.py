@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -109,7 +110,7 @@ class ReactionBar:
 def reaction_bar(target, summary: dict | None = None) -> ReactionBar:
     """The five reaction toggles of a post or comment: pressed or not, with counts when the
     per-kind summary is known (post page, after a toggle)."""
-    mine = {r.kind for r in getattr(target, "viewer_reactions", [])}
+    mine = services.own_reaction_kinds(target)
     is_comment = isinstance(target, Comment)
     n = target.reaction_count
     if is_comment:
@@ -119,18 +120,36 @@ def reaction_bar(target, summary: dict | None = None) -> ReactionBar:
     else:
         action = object_url("conversations:react", target.pk)
         reactors_url = object_url("conversations:reactors", target.pk)
-    return ReactionBar(
-        target_type="comment" if is_comment else "post",
-        buttons=[
+    target_type = "comment" if is_comment else "post"
+    buttons = []
+    for kind, label in Reaction.Kind.choices:
+        pressed = kind in mine
+        count = 0 if summary is None else summary.get(kind, 0)
+        buttons.append(
             {
                 "kind": kind,
                 "label": str(label),
                 "emoji": REACTION_EMOJI[kind],
-                "pressed": kind in mine,
-                "count": 0 if summary is None else summary.get(kind, 0),
+                "pressed": pressed,
+                "count": count,
+                # Each variable the template resolves costs several microseconds, and a
+                # page has 20 bars of five buttons: their attributes come ready-made.
+                "dom_id": f"react-{target_type}-{target.pk}-{kind}",
+                "css": "reaction-button is-pressed" if pressed else "reaction-button",
+                "aria_pressed": "true" if pressed else "false",
+                "count_html": format_html(
+                    '<span class="reaction-count" data-kind="{}">'
+                    '<span class="visually-hidden">: </span>{}</span>',
+                    kind,
+                    count,
+                )
+                if count
+                else "",
             }
-            for kind, label in Reaction.Kind.choices
-        ],
+        )
+    return ReactionBar(
+        target_type=target_type,
+        buttons=buttons,
         action=action,
         reactors_url=reactors_url,
         total=ngettext("%(n)s reaction", "%(n)s reactions", n) % {"n": n},

@@ -497,7 +497,8 @@ def suggestions(viewer, limit: int = 6) -> list[Suggestion]:
     """
     if viewer is None or not viewer.is_authenticated or not viewer.is_employee:
         return []
-    me = Profile.objects.filter(user=viewer).first()
+    # The viewer's own profile, as the page's header reads it too (one query for both).
+    me = getattr(viewer, "profile", None)
     if me is None:
         return []
     already = Follow.objects.filter(follower=viewer).values("followee_id")
