@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from agora.communities.models import Membership
 from agora.communities.visibility import active_community_ids, can_moderate, membership_of
 from agora.core.errors import AgoraError, Forbidden, Invalid, NotFound
-from agora.core.links import object_url
+from agora.core.links import object_url, text_url
 from agora.core.pagination import Page
 from agora.people import services as people
 
@@ -167,6 +167,9 @@ def prepare_cards(viewer, posts: list[Post], comments: list | None = None) -> li
         target.reactions_bar = reaction_bar(target, target.reactions_by_kind())
     for post in posts:
         post.permalink = object_url("conversations:post", post.pk)
+        post.author_url = text_url("people:profile", post.author.username)
+        if post.community_id:
+            post.community_url = text_url("communities:detail", post.community.slug)
     return posts
 
 
