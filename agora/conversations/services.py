@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import (
+    CharField,
     Exists,
     F,
     OuterRef,
@@ -111,7 +112,11 @@ def shape_cards(qs: QuerySet[Post], viewer) -> list[Post]:
     """A page of post cards for the web feeds: one query for the cards (the viewer's own
     reaction as a subquery of each row), and one for the files of the cards that have some.
     Touching a field a card does not show costs a query per card: tests count them."""
-    own = Reaction.objects.filter(user=viewer, post=OuterRef("pk")).values("kind")[:1]
+    own = (
+        Subquery(Reaction.objects.filter(user=viewer, post=OuterRef("pk")).values("kind")[:1])
+        if viewer.is_authenticated
+        else Value(None, output_field=CharField())
+    )
     posts = list(
         qs.select_related(
             "author__profile",
@@ -124,7 +129,7 @@ def shape_cards(qs: QuerySet[Post], viewer) -> list[Post]:
         .only(*CARD_FIELDS)
         .annotate(
             quoted_visible=Exists(visible_posts(viewer).filter(pk=OuterRef("quoted_id"))),
-            viewer_reaction=Subquery(own) if viewer.is_authenticated else Value(None),
+            viewer_reaction=own,
         )
     )
     with_files = [post for post in posts if post.attachment_count]
