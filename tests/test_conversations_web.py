@@ -790,3 +790,29 @@ def test_publish_through_the_service_fans_out(
         post = publish(employee, "fan out")
     assert TimelineEntry.objects.filter(post=post, user=other_employee).exists()
     assert Community.objects.count() == 0
+
+
+def test_question_and_article_cards_cost_no_query_each(client_for, employee):
+    # A question's card shows its answer count and whether one is accepted (qa.Question, read
+    # in the cards' statement), an article its title and category: none of it per card.
+    from agora.qa import services as qa_services
+
+    c = client_for(employee)
+
+    def questions(n, start):
+        for i in range(start, start + n):
+            author = UserFactory()
+            Follow.objects.get_or_create(follower=employee, followee=author)
+            question = qa_services.ask_question(
+                author, title=f"Question {i} about VPN?", body="Body", tags=["vpn"]
+            )
+            article = PostFactory(author=author, kind="article", title=f"Article {i}")
+            into_timeline(employee, question.post, article)
+
+    questions(1, 0)
+    small = _queries(c, "/")
+    questions(6, 1)
+    html = c.get("/").content.decode()
+    assert "Question 6 about VPN?" in html and "Article 6" in html
+    assert "0 answers: see the question" in html
+    assert small == _queries(c, "/")
