@@ -464,6 +464,40 @@ def test_suggestions_plural_reason():
     assert found[star.username] == ["Followed by 2 people you follow"]
 
 
+def test_suggestions_follow_changes_at_once_though_their_sql_is_kept():
+    # The suggestions' statements are compiled once per viewer and kept (core/compiled.py):
+    # a skill hidden, a follow, a new skill or a team change shows on the very next call.
+    from agora.core import compiled
+
+    compiled.clear()
+    me = UserFactory()
+    add_skill(me, "Python")
+    ana, bob = UserFactory(), UserFactory()
+    add_skill(ana, "Python")
+    add_skill(bob, "Python")
+
+    def suggested():
+        return {s.person.username: s.reasons for s in services.suggestions(me, limit=10)}
+
+    assert suggested() == {
+        ana.username: ["Shared skills: Python"],
+        bob.username: ["Shared skills: Python"],
+    }
+    assert compiled._cache  # kept for the next call
+    set_profile(ana, skills_visibility=Visibility.ONLY_ME)
+    Follow.objects.create(follower=me, followee=bob)
+    assert suggested() == {}
+    add_skill(me, "Rust")
+    cyd = UserFactory()
+    add_skill(cyd, "Rust")
+    assert suggested() == {cyd.username: ["Shared skills: Rust"]}
+    set_profile(me, team="Platform")
+    dan = UserFactory()
+    set_profile(dan, team="Platform")
+    me.profile.refresh_from_db()
+    assert suggested()[dan.username] == ["Same team: Platform"]
+
+
 def test_org_chart_tops_and_hidden_links():
     ceo = UserFactory(display_name="Ceo")
     loner = UserFactory(display_name="Loner")  # no reports: not a top
