@@ -6,11 +6,11 @@ Web views and API routers call these functions and nothing else writes people da
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from agora.core import compiled, images
+from agora.core import images
 from agora.core.errors import Forbidden, Invalid, NotFound
 from agora.core.markdown import render_markdown
 from agora.core.pagination import Page, paginate
@@ -488,30 +488,6 @@ class Suggestion:
 FRIENDS_SAMPLE = 500  # the people you follow most recently that "followed by" looks through
 
 
-def _candidates(viewer) -> QuerySet[Profile]:
-    """The people who may be suggested to `viewer`: visible, suggestible employees they don't
-    follow yet."""
-    already = Follow.objects.filter(follower=viewer).values("followee_id")
-    candidates = visible_profiles(viewer).filter(
-        suggestible=True, user__kind__in=["employee", "admin"]
-    )
-    return candidates.exclude(user=viewer).exclude(user_id__in=already)
-
-
-_SUGGEST = "people.services.suggestions"  # the statements' key in core.compiled
-
-
-def _viewer_rows(viewer, what: tuple, build) -> list[tuple]:
-    """The rows of a statement that depends on the viewer (and on `what`) alone, its SQL built
-    by the ORM once per viewer and reused for a while (core/compiled.py: the text only; every
-    run reads follows, profiles and visibility settings afresh). Building and compiling the
-    suggestions' statements cost several times more than running them (bench/README.md)."""
-    sql, params = compiled.for_viewer(viewer, what, lambda: build().query.sql_with_params())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def suggestions(viewer, limit: int = 6) -> list[Suggestion]:
     """People you may want to meet, each with the reasons shown to you.
 
@@ -525,15 +501,14 @@ def suggestions(viewer, limit: int = 6) -> list[Suggestion]:
     me = getattr(viewer, "profile", None)
     if me is None:
         return []
-    candidates = _candidates(viewer)
-
-    def mine(model, field):
-        return model.objects.filter(profile_id=me.pk).values_list(field)
-
-    has_skills = _viewer_rows(viewer, (_SUGGEST, "skills"), lambda: mine(ProfileSkill, "pk")[:1])
-    has_interests = _viewer_rows(
-        viewer, (_SUGGEST, "interests"), lambda: mine(ProfileInterest, "pk")[:1]
+    already = Follow.objects.filter(follower=viewer).values("followee_id")
+    candidates = visible_profiles(viewer).filter(
+        suggestible=True, user__kind__in=["employee", "admin"]
     )
+    candidates = candidates.exclude(user=viewer).exclude(user_id__in=already)
+
+    my_skills = list(me.skill_links.values_list("skill_id", flat=True))
+    my_interests = list(me.interest_links.values_list("interest_id", flat=True))
     scores: dict[int, float] = {}
     reasons: dict[int, dict[str, list[str] | int | str]] = {}
 
@@ -545,46 +520,29 @@ def suggestions(viewer, limit: int = 6) -> list[Suggestion]:
         else:
             bucket[key] = value
 
-    if has_skills:
-
-        def shared_skills():
-            return ProfileSkill.objects.filter(
-                skill_id__in=mine(ProfileSkill, "skill_id"),
-                profile__in=_candidates(viewer)
-                .filter(field_visible_q("skills", viewer))
-                .values("pk"),
-            ).values_list("profile_id", "skill__name")[:2000]
-
-        for uid, name in _viewer_rows(viewer, (_SUGGEST, "shared skills"), shared_skills):
+    if my_skills:
+        rows = ProfileSkill.objects.filter(
+            skill_id__in=my_skills,
+            profile__in=candidates.filter(field_visible_q("skills", viewer)).values("pk"),
+        ).values_list("profile_id", "skill__name")[:2000]
+        for uid, name in rows:
             bump(uid, 2.0, "skills", name)
-    if has_interests:
-
-        def shared_interests():
-            return ProfileInterest.objects.filter(
-                interest_id__in=mine(ProfileInterest, "interest_id"),
-                profile__in=_candidates(viewer)
-                .filter(field_visible_q("interests", viewer))
-                .values("pk"),
-            ).values_list("profile_id", "interest__name")[:2000]
-
-        for uid, name in _viewer_rows(viewer, (_SUGGEST, "shared interests"), shared_interests):
+    if my_interests:
+        rows = ProfileInterest.objects.filter(
+            interest_id__in=my_interests,
+            profile__in=candidates.filter(field_visible_q("interests", viewer)).values("pk"),
+        ).values_list("profile_id", "interest__name")[:2000]
+        for uid, name in rows:
             bump(uid, 1.5, "interests", name)
     # People followed by the people you follow. Driven from your follows (the unique index
     # on follower, followee), counted, and only then checked against the candidates: with the
     # candidate check inside the statement SQLite walked every follow of every candidate
     # (~350,000 rows, 140 ms a home page on enterprise-M).
-    followed = [
-        row[0]
-        for row in _viewer_rows(
-            viewer,
-            (_SUGGEST, "followed", FRIENDS_SAMPLE),
-            lambda: (
-                Follow.objects.filter(follower=viewer, followee__is_active=True)
-                .order_by("-id")
-                .values_list("followee_id")[:FRIENDS_SAMPLE]
-            ),
-        )
-    ]
+    followed = list(
+        Follow.objects.filter(follower=viewer, followee__is_active=True)
+        .order_by("-id")
+        .values_list("followee_id", flat=True)[:FRIENDS_SAMPLE]
+    )
     if followed:
         counted = (
             Follow.objects.filter(follower_id__in=followed)
@@ -601,32 +559,21 @@ def suggestions(viewer, limit: int = 6) -> list[Suggestion]:
             if uid in eligible:
                 bump(uid, 1.0 * min(n, 5), "friends", n)
     if me.team:
-
-        def same_team():
-            found = (
-                _candidates(viewer)
-                .filter(team=me.team, department_id=me.department_id)
-                .filter(field_visible_q("team", viewer))
-            )
-            if me.department_id:  # matching on it must not reveal a hidden department
-                found = found.filter(field_visible_q("department", viewer))
-            return found.values_list("user_id")[:200]
-
-        what = (_SUGGEST, "team", me.team, me.department_id)
-        for (uid,) in _viewer_rows(viewer, what, same_team):
+        same_team = candidates.filter(team=me.team, department_id=me.department_id).filter(
+            field_visible_q("team", viewer)
+        )
+        if me.department_id:  # matching on it must not reveal a hidden department
+            same_team = same_team.filter(field_visible_q("department", viewer))
+        same_team = same_team.values_list("user_id", flat=True)[:200]
+        for uid in same_team:
             bump(uid, 3.0, "team", me.team)
     elif me.department_id:
-
-        def same_department():
-            return (
-                _candidates(viewer)
-                .filter(department_id=me.department_id)
-                .filter(field_visible_q("department", viewer))
-                .values_list("user_id")[:200]
-            )
-
-        what = (_SUGGEST, "department", me.department_id)
-        for (uid,) in _viewer_rows(viewer, what, same_department):
+        same_department = (
+            candidates.filter(department_id=me.department_id)
+            .filter(field_visible_q("department", viewer))
+            .values_list("user_id", flat=True)[:200]
+        )
+        for uid in same_department:
             bump(uid, 1.0, "department", me.department.name)
 
     best = sorted(scores, key=lambda uid: (-scores[uid], uid))[:limit]
