@@ -65,6 +65,23 @@ def _notify(kind, recipient, actor, **targets):
 # --- Reading ------------------------------------------------------------------------------------
 
 
+# The rows a post card reads along with the post.
+CARD_RELATIONS = (
+    "author__profile",
+    "community",
+    "category",
+    "quoted__author__profile",
+    "quoted__community",
+    "question",  # a question's card shows its answer count (qa.Question, one-to-one)
+)
+
+
+def _quoted_visible(viewer) -> Exists:
+    """The quoted post may live where this reader can't go (a secret community, hidden,
+    deleted): a card shows it only if this is true."""
+    return Exists(visible_posts(viewer).filter(pk=OuterRef("quoted_id")))
+
+
 def shape_posts(qs: QuerySet[Post], viewer) -> QuerySet[Post]:
     """Everything a post card shows, in a fixed number of queries for any page size."""
     own_reactions = (
@@ -73,22 +90,13 @@ def shape_posts(qs: QuerySet[Post], viewer) -> QuerySet[Post]:
         else (Reaction.objects.none())
     )
     return (
-        qs.select_related(
-            "author__profile",
-            "community",
-            "category",
-            "quoted__author__profile",
-            "quoted__community",
-            "question",  # a question's card shows its answer count (qa.Question, one-to-one)
-        )
+        qs.select_related(*CARD_RELATIONS)
         .prefetch_related(
             "attachments",
             "hashtags",
             Prefetch("reactions", queryset=own_reactions, to_attr="viewer_reactions"),
         )
-        # The quoted post may live where this reader can't go (a secret community, hidden,
-        # deleted): show it only if `quoted_visible`.
-        .annotate(quoted_visible=Exists(visible_posts(viewer).filter(pk=OuterRef("quoted_id"))))
+        .annotate(quoted_visible=_quoted_visible(viewer))
     )
 
 
@@ -118,19 +126,9 @@ def shape_cards(qs: QuerySet[Post], viewer) -> list[Post]:
         else Value(None, output_field=CharField())
     )
     posts = list(
-        qs.select_related(
-            "author__profile",
-            "community",
-            "category",
-            "quoted__author__profile",
-            "quoted__community",
-            "question",
-        )
+        qs.select_related(*CARD_RELATIONS)
         .only(*CARD_FIELDS)
-        .annotate(
-            quoted_visible=Exists(visible_posts(viewer).filter(pk=OuterRef("quoted_id"))),
-            viewer_reaction=own,
-        )
+        .annotate(quoted_visible=_quoted_visible(viewer), viewer_reaction=own)
     )
     with_files = [post for post in posts if post.attachment_count]
     if with_files:

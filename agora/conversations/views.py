@@ -100,7 +100,7 @@ class ReactionBar:
     through the template engine, two thirds of the feed's rendering time."""
 
     target_type: str  # "post" or "comment"
-    buttons: list[dict]  # the five toggles: kind, label, emoji, pressed, count (0: none)
+    buttons: list[dict]  # the five toggles: kind, label, emoji, count (0: none), their attributes
     action: str  # where the toggles are posted
     reactors_url: str  # who reacted
     total: str  # "3 reactions"
@@ -130,7 +130,6 @@ def reaction_bar(target, summary: dict | None = None) -> ReactionBar:
                 "kind": kind,
                 "label": str(label),
                 "emoji": REACTION_EMOJI[kind],
-                "pressed": pressed,
                 "count": count,
                 # Each variable the template resolves costs several microseconds, and a
                 # page has 20 bars of five buttons: their attributes come ready-made.
@@ -598,6 +597,7 @@ def edit_comment(request, comment_id):
     comment = or_404(services.access_comment, request.user, comment_id)
     if comment.author_id != request.user.pk:
         raise PermissionDenied
+    back_url = reverse("conversations:post", args=[comment.post_id]) + f"#comment-{comment.pk}"
     if request.method == "POST":
         form = CommentForm(request.POST, post_id=comment.post_id)
         if form.is_valid():
@@ -607,11 +607,11 @@ def edit_comment(request, comment_id):
                 add_form_errors(form, error)
             else:
                 messages.success(request, _("Your comment is saved."))
-                url = reverse("conversations:post", args=[comment.post_id])
-                return redirect(f"{url}#comment-{comment.pk}")
+                return redirect(back_url)
     else:
         form = CommentForm(initial={"body": comment.body}, post_id=comment.post_id)
-    return render(request, "conversations/edit_comment.html", {"form": form, "comment": comment})
+    context = {"form": form, "comment": comment, "back_url": back_url}
+    return render(request, "conversations/edit_comment.html", context)
 
 
 @login_required

@@ -301,6 +301,13 @@ def answer_question(actor, question_id: int, body: str) -> Answer:
     return answer
 
 
+def _newly_mentioned(old_body: str, mentioned: dict) -> list:
+    """The people an edit newly mentions, of `mentioned` (the new text's readers by name):
+    only they are told, the earlier text's were when it was new."""
+    already = set(parsing.mentions(old_body)[: posts.MAX_MENTIONS])
+    return [user for username, user in mentioned.items() if username not in already]
+
+
 def edit_answer(actor, answer_id: int, body: str) -> Answer:
     answer = access_answer(actor, answer_id)
     if answer.author_id != actor.pk:
@@ -308,17 +315,15 @@ def edit_answer(actor, answer_id: int, body: str) -> Answer:
     _check_body(body, MAX_ANSWER)
     post = answer.question.post
     mentioned = posts.mentioned_readers(post, body)
-    # Only people the edit newly mentions are told (the earlier text's were, when it was new).
-    already = set(parsing.mentions(answer.body)[: posts.MAX_MENTIONS])
+    newly = _newly_mentioned(answer.body, mentioned)
     with transaction.atomic():
         AnswerRevision.objects.create(answer=answer, body=answer.body, edited_by=actor)
         answer.body, answer.body_html = body, posts.render_with_mentions(body, mentioned)
         answer.edited_at = timezone.now()
         answer.save(update_fields=["body", "body_html", "edited_at"])
         Question.objects.filter(pk=answer.question_id).update(last_activity_at=answer.edited_at)
-        for username, user in mentioned.items():
-            if username not in already:
-                _notify(Kind.MENTION, user, actor, post=post, answer=answer)
+        for user in newly:
+            _notify(Kind.MENTION, user, actor, post=post, answer=answer)
     return answer
 
 
@@ -405,14 +410,14 @@ def edit_answer_comment(actor, comment_id: int, body: str) -> AnswerComment:
     _check_take_part(actor, post)
     _check_body(body, MAX_COMMENT)
     mentioned = posts.mentioned_readers(post, body)
-    already = set(parsing.mentions(comment.body)[: posts.MAX_MENTIONS])
+    newly = _newly_mentioned(comment.body, mentioned)
     with transaction.atomic():
         AnswerCommentRevision.objects.create(comment=comment, body=comment.body)
         comment.body, comment.body_html = body, posts.render_with_mentions(body, mentioned)
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "edited_at"])
-        for username, user in mentioned.items():
-            if username not in already and user.pk != actor.pk:
+        for user in newly:
+            if user.pk != actor.pk:
                 _notify(Kind.MENTION, user, actor, post=post, answer=answer)
     return comment
 

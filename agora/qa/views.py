@@ -413,6 +413,7 @@ def edit_answer_comment(request, comment_id):
     if comment.author_id != request.user.pk:
         raise PermissionDenied
     question_id = comment.answer.question_id
+    back_url = reverse("qa:detail", args=[question_id]) + f"#answer-comment-{comment.pk}"
     if request.method == "POST":
         form = AnswerCommentForm(request.POST, question_id=question_id)
         if form.is_valid():
@@ -422,11 +423,11 @@ def edit_answer_comment(request, comment_id):
                 add_form_errors(form, error)
             else:
                 messages.success(request, _("Your comment is saved."))
-                url = reverse("qa:detail", args=[question_id])
-                return redirect(f"{url}#answer-comment-{comment.pk}")
+                return redirect(back_url)
     else:
         form = AnswerCommentForm(initial={"body": comment.body}, question_id=question_id)
-    return render(request, "qa/edit_answer_comment.html", {"form": form, "comment": comment})
+    context = {"form": form, "comment": comment, "back_url": back_url}
+    return render(request, "qa/edit_answer_comment.html", context)
 
 
 @login_required
