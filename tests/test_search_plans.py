@@ -2,6 +2,8 @@
 for a viewer's next searches, and the engines' query plans. Whatever the plan, results and
 counts only hold what the viewer may see, and the same documents as the plain path."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.db.models import Q
@@ -235,32 +237,99 @@ def newest_ids(viewer, q, bound, frequencies, mode="and", titles=False):
     plan = services._plan(viewer, services.Filters())
     allowed = backends.Allowed(SearchDocument.objects.filter(plan.columns))
     found = backends.rank(ParsedQuery(q), allowed, mode, bound, titles, frequencies)
-    return [r[0] for r in found.rows], found.capped
+    return sorted((r[0] for r in found.rows), reverse=True), found.capped
 
 
-@pg_only
-def test_pg_a_rare_word_is_read_newest_ids_first(world, monkeypatch):
-    """A word below PG_WALK_ABOVE with many more matches than wanted is first looked for among
-    the newest ids: the same newest matches as collecting all of them."""
-    monkeypatch.setattr(backends, "PG_WINDOW_ABOVE", 4)
-    for i in range(40):
-        make_post(world.owner, f"Zeppelin numéro {i}", community=world.open)
-    everything = newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 1})  # no window
-    windowed = []
+def _in_block(block: int) -> None:
+    """The next documents get ids in that block of search_rank (migration 0007), or after
+    the last document when it is already there."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('search_searchdocument', 'id'), "
+            "GREATEST(%s, (SELECT MAX(id) FROM search_searchdocument), 1))",
+            [block << backends.ID_BLOCK_BITS],
+        )
+
+
+@pytest.fixture
+def ids_from_one(db):
+    """Documents numbered from the start again (an earlier test's rolled back rows left the
+    sequence further on), so that the blocks below are where the tests say."""
+    _in_block(0)
+
+
+def _posts_over_blocks(world, text: str, per_block: dict[int, int]) -> None:
+    for block, count in per_block.items():
+        _in_block(block)
+        for i in range(count):
+            make_post(world.owner, f"{text} {block}-{i}", community=world.open)
+
+
+def _windows(monkeypatch) -> list[tuple[str, int]]:
+    """(the id blocks named, rows found) of each windowed engine query that follows."""
+    seen = []
     real_fetch = backends._fetch
 
     def spy(sql, params):
         rows = real_fetch(sql, params)
-        if "search_searchdocument.id >" in sql:
-            windowed.append(len(rows))
+        blocks = re.findall(r"~e(\d+)", sql)
+        if blocks:
+            seen.append((f"{min(map(int, blocks))}-{max(map(int, blocks))}", len(rows)))
         return rows
 
     monkeypatch.setattr(backends, "_fetch", spy)
+    return seen
+
+
+@pg_only
+def test_pg_a_rare_word_is_read_newest_blocks_first(ids_from_one, world, monkeypatch):
+    """A word below PG_WALK_ABOVE with many more matches than wanted is first looked for in
+    the newest blocks of ids: the same newest matches as collecting all of them."""
+    monkeypatch.setattr(backends, "PG_WINDOW_ABOVE", 4)
+    _posts_over_blocks(world, "Zeppelin numéro", {1: 20, 5: 20})
+    everything = newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 1})  # no window
+    windows = _windows(monkeypatch)
+    # 40 expected among ~330,000 ids: 3 x 5 wanted are expected in the newest 120,000 or so,
+    # blocks 3 to 5, which hold 20.
     assert newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 40}) == everything
-    assert windowed == [5]  # found in the window, no second query
-    # Fewer in the window than wanted (the estimate was far too high): all of them, as before.
-    windowed.clear()
-    assert newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 100_000}) == everything
+    assert windows == [("3-5", 5)]  # found in the window, no second query
+    # Fewer in the window than wanted (the estimate was far too high): every match.
+    all_40 = newest_ids(world.reader, "zeppelin", 60, {"zeppelin": 1})
+    windows.clear()
+    assert newest_ids(world.reader, "zeppelin", 60, {"zeppelin": 19_000}) == all_40
+    assert windows == [("4-5", 20)]  # then every match, without blocks
+
+
+@pg_only
+def test_pg_a_window_holding_half_of_what_is_wanted_is_kept(ids_from_one, world, monkeypatch):
+    """The bound is on the work: a window with at least half the wanted matches is not read
+    again wider, and the matches beyond it are reported (capped)."""
+    monkeypatch.setattr(backends, "PG_WINDOW_ABOVE", 4)
+    _posts_over_blocks(world, "Zeppelin numéro", {1: 10, 5: 12})
+    everything, _ = newest_ids(world.reader, "zeppelin", 30, {"zeppelin": 1})
+    windows = _windows(monkeypatch)
+    ids, capped = newest_ids(world.reader, "zeppelin", 20, {"zeppelin": 200})
+    assert windows == [("3-5", 12)]
+    assert ids == everything[:12] and capped  # the 12 newest, and "more match"
+
+
+@pg_only
+def test_pg_several_words_are_read_newest_blocks_first(ids_from_one, world, monkeypatch):
+    """Several words whose rarest is rare enough: a window of the newest blocks too (the
+    rarest word's count bounds the matches in common), the same newest matches."""
+    monkeypatch.setattr(backends, "PG_WINDOW_ABOVE", 4)
+    _posts_over_blocks(world, "Zeppelin escale", {1: 20, 5: 20})
+    _posts_over_blocks(world, "Zeppelin seul", {5: 5})
+    query = ParsedQuery("zeppelin escale")
+    low = dict.fromkeys((t for g in query.groups for t in g), 1)
+    everything = newest_ids(world.reader, "zeppelin escale", 4, low)
+    windows = _windows(monkeypatch)
+    assert newest_ids(world.reader, "zeppelin escale", 4, dict.fromkeys(low, 40)) == everything
+    assert windows == [("3-5", 5)]
+    # With a low estimate several words are read at once, without a window.
+    windows.clear()
+    assert newest_ids(world.reader, "zeppelin escale", 4, dict.fromkeys(low, 2)) == everything
+    assert windows == []
 
 
 @pg_only
@@ -303,10 +372,12 @@ def test_pg_frequencies_from_statistics_or_the_newest_ids(world, monkeypatch):
 
 def _rank_rows(table="search_rank"):
     column = "title_tsv" if table == "search_rank_title" else "tsv"
+    # search_rank's terms also name their block of ids (migration 0007).
+    blocks = "" if table == "search_rank_title" else " || search_id_block(d.id)"
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT r.id, r.doc_type, r.community_id, r.created_at, "  # noqa: S608
-            f"r.{column} = strip(d.{column}) "
+            f"r.{column} = strip(d.{column}){blocks} "
             f"FROM {table} r LEFT JOIN search_searchdocument d ON d.id = r.id ORDER BY r.id"
         )
         return cur.fetchall()

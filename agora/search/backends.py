@@ -76,16 +76,15 @@ TSQUERY = "to_tsquery('simple'::regconfig, %s)"
 # The columns of the narrow tables search_rank and search_rank_title (migration 0006) that a
 # column filter may use; a filter on any other column walks the documents themselves.
 RANK_COLUMNS = {"id", "doc_type", "audience", "community_id", "author_id", "created_at"}
-PG_RANK_FILL = [  # the narrow tables from the documents (migration 0006), ids in order
+PG_RANK_FILL = [  # the narrow tables from the documents (migrations 0006, 0007), ids in order
     "INSERT INTO search_rank (id, doc_type, audience, community_id, author_id, created_at, tsv) "
-    "SELECT id, doc_type, audience, community_id, author_id, created_at, strip(tsv) "
-    "FROM search_searchdocument ORDER BY id",
+    "SELECT id, doc_type, audience, community_id, author_id, created_at, "
+    "strip(tsv) || search_id_block(id) FROM search_searchdocument ORDER BY id",
     "INSERT INTO search_rank_title "
     "(id, doc_type, audience, community_id, author_id, created_at, title_tsv) "
     "SELECT id, doc_type, audience, community_id, author_id, created_at, strip(title_tsv) "
     "FROM search_searchdocument WHERE title_terms <> '' ORDER BY id",
     "CREATE INDEX IF NOT EXISTS search_rank_tsv ON search_rank USING GIN (tsv)",
-    "CREATE INDEX IF NOT EXISTS search_rank_id_brin ON search_rank USING BRIN (id)",
     "CREATE INDEX IF NOT EXISTS search_rank_title_tsv ON search_rank_title USING GIN (title_tsv)",
 ]
 PG_TITLED_INDEX = (  # migration 0005: the titled documents by id, walked for frequent title words
@@ -268,12 +267,14 @@ def _inlined(cur, sql: str, params) -> tuple[str, list | None]:
 
 
 def _candidates(newest, newest_titles, bound: int, titles: bool) -> Candidates:
+    """`newest(limit)`: (the newest matches, up to limit; whether they are all the matches
+    newer than the oldest of them, i.e. not cut short by a window of ids)."""
     if bound == 0:
         # Only the title matches: the caller knows that there are more matches than it keeps
         # (finding that out again cost a GIN lookup of every match of several words).
         return Candidates(newest_titles(TITLE_CANDIDATES) if titles else [], True)
-    rows = newest(bound + 1)
-    capped = len(rows) > bound
+    rows, complete = newest(bound + 1)
+    capped = len(rows) > bound or not complete
     if not capped or not titles:
         return Candidates(rows[:bound], capped)
     rows = rows[:bound]
@@ -324,7 +325,7 @@ def _candidates_sqlite(query, allowed, mode, bound, titles, frequencies) -> Cand
         )
 
     return _candidates(
-        lambda limit: newest("search_fts", limit),
+        lambda limit: (newest("search_fts", limit), True),
         lambda limit: newest("search_fts_title", limit),
         bound,
         titles,
@@ -414,35 +415,27 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
     def newest(limit):
         condition = f"search_searchdocument.tsv @@ {TSQUERY}"
         if not rare:
-            return fetch(condition, "search_searchdocument.id", limit)
-        if len(query.groups) == 1 and expected > 0:
-            # Through GIN every match is read from the table before the sort keeps the newest
-            # (8,868 rows for a word in 0.2% of documents, 15-200 ms): first only the newest
-            # ids expected to hold three times what is wanted. The estimate of a word below
-            # the planner's commonest is coarse (one match among the newest 20,000 ids: 200
-            # documents, when "frontend" has 2,447 that cost 20-50 ms to read): on search_rank,
-            # whose BRIN index makes a window cheap to intersect with GIN, windows from the
-            # newest quarter of the ids, doubled until they hold enough.
-            narrow = allowed.on_rank_tables
-            low, high = allowed.ids
-            total = high - low + 1
-            if expected > PG_WINDOW_ABOVE * limit:
-                span = 3 * limit * total // expected
-            else:
-                span = total // PG_WINDOW_FIRST if narrow else total
-            while span < high - low:
-                rows = fetch(
-                    condition,
-                    "search_searchdocument.id + 0",
-                    limit,
-                    " AND search_searchdocument.id > %s",
-                    [high - span],
-                )
-                if len(rows) >= limit:
-                    return rows
-                # Without the BRIN index a wider window costs a B-tree range scan of its ids.
-                span = max(span * 2, 1) if narrow else total
-        return fetch(condition, "search_searchdocument.id + 0", limit)
+            return fetch(condition, "search_searchdocument.id", limit), True
+        # Through GIN every match is read from the table before the sort keeps the newest
+        # (4,371 rows for "planning data" on enterprise-M, 16 ms): first only the newest ids
+        # expected to hold three times what is wanted.
+        low, high = allowed.ids
+        if allowed.on_rank_tables and expected > 0:
+            return _newest_by_blocks(
+                fetch, condition, limit, expected, low, high, single=len(query.groups) == 1
+            )
+        if len(query.groups) == 1 and expected > PG_WINDOW_ABOVE * limit:
+            # Without id blocks a window is a B-tree range of ids: one, then everything.
+            rows = fetch(
+                condition,
+                "search_searchdocument.id + 0",
+                limit,
+                " AND search_searchdocument.id > %s",
+                [high - 3 * limit * (high - low + 1) // expected],
+            )
+            if len(rows) >= limit:
+                return rows, True
+        return fetch(condition, "search_searchdocument.id + 0", limit), True
 
     def newest_titles(limit):
         match = f"search_searchdocument.title_tsv @@ {TSQUERY}"
@@ -458,6 +451,53 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
         return fetch(match, "search_searchdocument.id + 0", limit, titled=True)
 
     return _candidates(newest, newest_titles, bound, titles)
+
+
+ID_BLOCK_BITS = 16  # search_rank's blocks of ids (migration 0007, search_id_block): 65,536 ids
+MAX_WINDOW_BLOCKS = 32  # a window of more blocks costs about what reading every match does
+WINDOW_ENOUGH = 0.5  # share of the wanted matches that a window may stop at
+
+
+def _newest_by_blocks(
+    fetch, condition: str, limit: int, expected: int, low: int, high: int, single: bool
+):
+    """The newest `limit` matches on search_rank of a query whose rarest word is rare
+    (`expected` matches at most; `single`: one word), looked for among the newest blocks of
+    ids first. GIN intersects the words with the blocks' lexemes exactly, so a window costs
+    only the matches inside it (a BRIN window made each of its pages lossy: every row tested
+    again). The first window is sized to hold three times what is wanted by the estimate.
+    The estimate of a word below the planner's commonest is coarse (one match among the
+    newest 20,000 ids: 200 documents, when "frontend" had 2,447), so a low one starts with
+    the newest quarter of the ids; several words with a low estimate have few matches in
+    common at most, read at once. Each next window is four times wider, until it would be
+    most of the ids: then every match. A window holding at least WINDOW_ENOUGH of what is wanted
+    is kept rather than read again wider: the candidates are a bound on the work, not a promise
+    of how many (the caller then reports more matches than kept: `complete` False)."""
+    total = high - low + 1
+    if expected > PG_WINDOW_ABOVE * limit:
+        span = 3 * limit * total // expected
+    elif single:
+        span = total // PG_WINDOW_FIRST
+    else:
+        span = total
+    last = high >> ID_BLOCK_BITS
+    first = max(high - span, low) >> ID_BLOCK_BITS
+    width = last - first + 1
+    while first > low >> ID_BLOCK_BITS and width <= MAX_WINDOW_BLOCKS:
+        # Lexemes made of our own digits: inlined, quotes doubled for the SQL literal.
+        blocks = " | ".join(f"''~e{block}''" for block in range(first, last + 1))
+        rows = fetch(
+            f"search_searchdocument.tsv @@ ({TSQUERY} && '{blocks}'::tsquery)",
+            "search_searchdocument.id + 0",
+            limit,
+        )
+        if len(rows) >= limit:
+            return rows, True
+        if len(rows) >= WINDOW_ENOUGH * limit:
+            return rows, False
+        width *= 4
+        first = last - width + 1
+    return fetch(condition, "search_searchdocument.id + 0", limit), True
 
 
 def _pg_title_matches(query: ParsedQuery, ids: tuple[int, int]) -> float:
@@ -580,7 +620,6 @@ def before_bulk_load() -> None:
             cur.execute("DROP INDEX IF EXISTS search_doc_title_tsv")
             cur.execute("DROP INDEX IF EXISTS search_doc_titled")
             cur.execute("DROP INDEX IF EXISTS search_rank_tsv")
-            cur.execute("DROP INDEX IF EXISTS search_rank_id_brin")
             cur.execute("DROP INDEX IF EXISTS search_rank_title_tsv")
             # The narrow tables are filled in one statement at the end, not row by row.
             cur.execute("ALTER TABLE search_searchdocument DISABLE TRIGGER search_rank_sync")
