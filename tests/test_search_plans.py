@@ -285,7 +285,7 @@ def _windows(monkeypatch) -> list[tuple[str, int]]:
 def test_pg_a_rare_word_is_read_newest_blocks_first(ids_from_one, world, monkeypatch):
     """A word below PG_WALK_ABOVE with many more matches than wanted is first looked for in
     the newest blocks of ids: the same newest matches as collecting all of them."""
-    monkeypatch.setattr(backends, "PG_WINDOW_ABOVE", 4)
+    monkeypatch.setattr(backends, "BLOCK_COST", 0)  # a few documents: windows always pay
     _posts_over_blocks(world, "Zeppelin numéro", {1: 20, 5: 20})
     everything = newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 1})  # no window
     windows = _windows(monkeypatch)
@@ -304,7 +304,7 @@ def test_pg_a_rare_word_is_read_newest_blocks_first(ids_from_one, world, monkeyp
 def test_pg_a_window_holding_half_of_what_is_wanted_is_kept(ids_from_one, world, monkeypatch):
     """The bound is on the work: a window with at least half the wanted matches is not read
     again wider, and the matches beyond it are reported (capped)."""
-    monkeypatch.setattr(backends, "PG_WINDOW_ABOVE", 4)
+    monkeypatch.setattr(backends, "BLOCK_COST", 0)
     _posts_over_blocks(world, "Zeppelin numéro", {1: 10, 5: 12})
     everything, _ = newest_ids(world.reader, "zeppelin", 30, {"zeppelin": 1})
     windows = _windows(monkeypatch)
@@ -317,7 +317,7 @@ def test_pg_a_window_holding_half_of_what_is_wanted_is_kept(ids_from_one, world,
 def test_pg_several_words_are_read_newest_blocks_first(ids_from_one, world, monkeypatch):
     """Several words whose rarest is rare enough: a window of the newest blocks too (the
     rarest word's count bounds the matches in common), the same newest matches."""
-    monkeypatch.setattr(backends, "PG_WINDOW_ABOVE", 4)
+    monkeypatch.setattr(backends, "BLOCK_COST", 0)
     _posts_over_blocks(world, "Zeppelin escale", {1: 20, 5: 20})
     _posts_over_blocks(world, "Zeppelin seul", {5: 5})
     query = ParsedQuery("zeppelin escale")
@@ -330,6 +330,37 @@ def test_pg_several_words_are_read_newest_blocks_first(ids_from_one, world, monk
     windows.clear()
     assert newest_ids(world.reader, "zeppelin escale", 4, dict.fromkeys(low, 2)) == everything
     assert windows == []
+
+
+@pg_only
+def test_pg_a_next_window_reads_older_blocks_only(ids_from_one, world, monkeypatch):
+    """A window finding fewer than wanted is followed by one over the older blocks alone,
+    sized by the matches per id it found; the rows are the newest, as without windows."""
+    monkeypatch.setattr(backends, "BLOCK_COST", 0)
+    monkeypatch.setattr(backends, "WINDOW_MARGIN", 1)
+    _posts_over_blocks(world, "Zeppelin numéro", {1: 20, 2: 3, 3: 3, 5: 6})
+    everything, _ = newest_ids(world.reader, "zeppelin", 30, {"zeppelin": 1})
+    windows = _windows(monkeypatch)
+    # 300 expected among ~330,000 ids: the 15 wanted in the newest ~16,000 (blocks 4-5),
+    # which hold 6; 6 per 65,536 ids puts the 9 still wanted in the ~100,000 ids before
+    # (blocks 2-3, not 4-5 again): 6 more, 12 of 15, kept.
+    ids, capped = newest_ids(world.reader, "zeppelin", 14, {"zeppelin": 300})
+    assert windows == [("4-5", 6), ("2-3", 6)]
+    assert ids == everything[:12] and capped
+
+
+@pg_only
+def test_pg_a_window_that_costs_more_than_every_match_is_not_read(ids_from_one, world, monkeypatch):
+    """Each block of a window costs about BLOCK_COST matches fetched (GIN reads the block's
+    lexeme entirely): with few matches expected, every match is fetched at once."""
+    _posts_over_blocks(world, "Zeppelin numéro", {1: 20, 5: 20})
+    everything = newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 1})
+    windows = _windows(monkeypatch)
+    assert newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 40}) == everything
+    assert windows == []
+    monkeypatch.setattr(backends, "BLOCK_COST", 1)
+    assert newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 40}) == everything
+    assert windows == [("3-5", 5)]
 
 
 @pg_only

@@ -359,8 +359,8 @@ def _newest_forward(expression: str, condition: str, params: list, limit: int) -
 
 
 PG_WALK_ABOVE = 20_000  # PostgreSQL walks ids backwards only when every word is this common
-PG_WINDOW_ABOVE = 15  # a rare word with this many times more matches than wanted: newest ids first
-PG_WINDOW_FIRST = 4  # otherwise, on search_rank, first the newest 1/PG_WINDOW_FIRST of the ids
+PG_WINDOW_ABOVE = 15  # on the documents table, a rare word with this many times more matches
+# than wanted is first looked for among the newest ids
 PG_TITLE_WALK_ABOVE = 2_500  # expected title matches above which titled documents are walked
 
 
@@ -417,13 +417,11 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
         if not rare:
             return fetch(condition, "search_searchdocument.id", limit), True
         # Through GIN every match is read from the table before the sort keeps the newest
-        # (4,371 rows for "planning data" on enterprise-M, 16 ms): first only the newest ids
-        # expected to hold three times what is wanted.
+        # (4,371 rows for "planning data" on enterprise-M, 16 ms): first, when it pays, only
+        # the newest ids expected to hold three times what is wanted.
         low, high = allowed.ids
         if allowed.on_rank_tables and expected > 0:
-            return _newest_by_blocks(
-                fetch, condition, limit, expected, low, high, single=len(query.groups) == 1
-            )
+            return _newest_by_blocks(fetch, condition, limit, expected, low, high)
         if len(query.groups) == 1 and expected > PG_WINDOW_ABOVE * limit:
             # Without id blocks a window is a B-tree range of ids: one, then everything.
             rows = fetch(
@@ -454,49 +452,65 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
 
 
 ID_BLOCK_BITS = 16  # search_rank's blocks of ids (migration 0007, search_id_block): 65,536 ids
-MAX_WINDOW_BLOCKS = 32  # a window of more blocks costs about what reading every match does
+MAX_WINDOW_BLOCKS = 32  # at most this many blocks in one window
 WINDOW_ENOUGH = 0.5  # share of the wanted matches that a window may stop at
+WINDOW_MARGIN = 3  # a window is sized to hold this many times what is still wanted
+MAX_WINDOWS = 3  # windows read before every match is
+# A block named in a window costs about what fetching this many matches from the table does:
+# GIN reads the block lexeme's whole posting tree, ~0.4 ms for 65,536 ids, and a match costs
+# ~1.9 µs (enterprise-M, EXPLAIN ANALYZE: "kudos" in 1, 8 and 32 blocks 0.8, 4.3 and 13.7 ms,
+# all of its 3,305 matches 6.9 ms).
+BLOCK_COST = 200
 
 
-def _newest_by_blocks(
-    fetch, condition: str, limit: int, expected: int, low: int, high: int, single: bool
-):
+def _window_pays(blocks: int, wanted: float, matches: float) -> bool:
+    """Whether a window of `blocks` blocks expected to hold `wanted` matches is worth reading
+    before fetching every one of `matches` (an estimate, an upper bound for several words):
+    it must cost under half of that."""
+    return BLOCK_COST * blocks + wanted < matches / 2
+
+
+def _newest_by_blocks(fetch, condition: str, limit: int, expected: int, low: int, high: int):
     """The newest `limit` matches on search_rank of a query whose rarest word is rare
-    (`expected` matches at most; `single`: one word), looked for among the newest blocks of
-    ids first. GIN intersects the words with the blocks' lexemes exactly, so a window costs
-    only the matches inside it (a BRIN window made each of its pages lossy: every row tested
-    again). The first window is sized to hold three times what is wanted by the estimate.
-    The estimate of a word below the planner's commonest is coarse (one match among the
-    newest 20,000 ids: 200 documents, when "frontend" had 2,447), so a low one starts with
-    the newest quarter of the ids; several words with a low estimate have few matches in
-    common at most, read at once. Each next window is four times wider, until it would be
-    most of the ids: then every match. A window holding at least WINDOW_ENOUGH of what is wanted
-    is kept rather than read again wider: the candidates are a bound on the work, not a promise
-    of how many (the caller then reports more matches than kept: `complete` False)."""
-    total = high - low + 1
-    if expected > PG_WINDOW_ABOVE * limit:
-        span = 3 * limit * total // expected
-    elif single:
-        span = total // PG_WINDOW_FIRST
-    else:
-        span = total
-    last = high >> ID_BLOCK_BITS
-    first = max(high - span, low) >> ID_BLOCK_BITS
-    width = last - first + 1
-    while first > low >> ID_BLOCK_BITS and width <= MAX_WINDOW_BLOCKS:
+    (`expected` matches at most), looked for among the newest blocks of ids first when that
+    pays (_window_pays). GIN intersects the words with the blocks' lexemes exactly, so a
+    window costs only its blocks and the matches inside it (a BRIN window made each of its
+    pages lossy: every row tested again). The first window is sized by the estimate; each
+    next one covers older blocks only, sized by the matches per id found so far (several
+    words seldom together find few: every match is then cheap to fetch, and fetched). A
+    window, or windows, holding at least WINDOW_ENOUGH of what is wanted are kept rather than
+    read further: the candidates are a bound on the work, not a promise of how many (the
+    caller then reports more matches than kept: `complete` False)."""
+    bits = ID_BLOCK_BITS
+    rows: list = []
+    density = expected / (high - low + 1)  # matches per id
+    top = high >> bits  # the newest block not read yet
+    for _ in range(MAX_WINDOWS):
+        newest_unread = min(high, ((top + 1) << bits) - 1)
+        wanted = limit - len(rows)
+        if density <= 0 or newest_unread < low:
+            break
+        span = WINDOW_MARGIN * wanted / density
+        first = max(int(newest_unread - span), low) >> bits
+        width = top - first + 1
+        unread = density * (newest_unread - low + 1)
+        if first <= low >> bits or width > MAX_WINDOW_BLOCKS:
+            break
+        if not _window_pays(width, WINDOW_MARGIN * wanted, unread):
+            break
         # Lexemes made of our own digits: inlined, quotes doubled for the SQL literal.
-        blocks = " | ".join(f"''~e{block}''" for block in range(first, last + 1))
-        rows = fetch(
+        blocks = " | ".join(f"''~e{block}''" for block in range(first, top + 1))
+        rows += fetch(
             f"search_searchdocument.tsv @@ ({TSQUERY} && '{blocks}'::tsquery)",
             "search_searchdocument.id + 0",
-            limit,
+            wanted,
         )
         if len(rows) >= limit:
             return rows, True
         if len(rows) >= WINDOW_ENOUGH * limit:
             return rows, False
-        width *= 4
-        first = last - width + 1
+        top = first - 1
+        density = len(rows) / (high - (first << bits) + 1)
     return fetch(condition, "search_searchdocument.id + 0", limit), True
 
 
