@@ -364,6 +364,29 @@ def test_pg_a_window_that_costs_more_than_every_match_is_not_read(ids_from_one, 
 
 
 @pg_only
+def test_pg_a_long_walk_reads_the_newest_block_first(ids_from_one, world, monkeypatch):
+    """Words common enough to walk the ids backwards but expected to meet seldom: the newest
+    block of ids is read through GIN first, then, if it holds too few, the walk goes on
+    below it; the same newest matches as walking from the top."""
+    monkeypatch.setattr(backends, "PG_WALK_ABOVE", 0)
+    _posts_over_blocks(world, "Zeppelin numéro", {1: 20, 5: 20})
+    everything, _ = newest_ids(world.reader, "zeppelin", 60, {})  # no statistics: a walk
+    windows = _windows(monkeypatch)
+    sparse = {"zeppelin": 20_000}  # one in 16 of the ~330,000 ids: a long walk
+    assert newest_ids(world.reader, "zeppelin", 4, sparse) == (everything[:4], True)
+    assert windows == [("5-5", 5)]
+    windows.clear()  # 20 in the block, more than half of the 31 wanted: kept, "more match"
+    assert newest_ids(world.reader, "zeppelin", 30, sparse) == (everything[:20], True)
+    assert windows == [("5-5", 20)]
+    windows.clear()  # 20 of 61 wanted: the walk below the block finds the other 20
+    assert newest_ids(world.reader, "zeppelin", 60, sparse) == (everything, False)
+    assert windows == [("5-5", 20)]
+    windows.clear()  # a word in most documents: the walk is short, no block first
+    assert newest_ids(world.reader, "zeppelin", 4, {"zeppelin": 300_000})[0] == everything[:4]
+    assert windows == []
+
+
+@pg_only
 def test_pg_frequent_title_words_walk_the_titled_documents(world, monkeypatch):
     for i in range(6):
         make_post(world.owner, "Corps du texte", title=f"Zeppelin {i}", kind="article")
