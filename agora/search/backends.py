@@ -483,6 +483,17 @@ def _window_pays(blocks: int, wanted: float, matches: float) -> bool:
     return BLOCK_COST * blocks + wanted < matches / 2
 
 
+def _in_blocks(fetch, first: int, last: int, limit: int) -> list:
+    """The newest `limit` matches whose ids are in blocks `first` to `last`."""
+    # Lexemes made of our own digits: inlined, quotes doubled for the SQL literal.
+    blocks = " | ".join(f"''~e{block}''" for block in range(first, last + 1))
+    return fetch(
+        f"search_searchdocument.tsv @@ ({TSQUERY} && '{blocks}'::tsquery)",
+        "search_searchdocument.id + 0",
+        limit,
+    )
+
+
 def _newest_by_blocks(fetch, condition: str, limit: int, expected: int, low: int, high: int):
     """The newest `limit` matches on search_rank of a query whose rarest word is rare
     (`expected` matches at most), looked for among the newest blocks of ids first when that
@@ -511,13 +522,7 @@ def _newest_by_blocks(fetch, condition: str, limit: int, expected: int, low: int
             break
         if not _window_pays(width, WINDOW_MARGIN * wanted, unread):
             break
-        # Lexemes made of our own digits: inlined, quotes doubled for the SQL literal.
-        blocks = " | ".join(f"''~e{block}''" for block in range(first, top + 1))
-        rows += fetch(
-            f"search_searchdocument.tsv @@ ({TSQUERY} && '{blocks}'::tsquery)",
-            "search_searchdocument.id + 0",
-            wanted,
-        )
+        rows += _in_blocks(fetch, first, top, wanted)
         if len(rows) >= limit:
             return rows, True
         if len(rows) >= WINDOW_ENOUGH * limit:
@@ -544,12 +549,7 @@ def _walk_after_probe(fetch, condition: str, limit: int, walked: float, ids: tup
     start = (high >> ID_BLOCK_BITS) << ID_BLOCK_BITS
     if start <= low or PROBE_ID_COST * (high - start + 1) >= walked / 2:
         return fetch(condition, "search_searchdocument.id", limit), True
-    block = f"''~e{high >> ID_BLOCK_BITS}''"  # our own digits, quoted for the SQL literal
-    rows = fetch(
-        f"search_searchdocument.tsv @@ ({TSQUERY} && '{block}'::tsquery)",
-        "search_searchdocument.id + 0",
-        limit,
-    )
+    rows = _in_blocks(fetch, high >> ID_BLOCK_BITS, high >> ID_BLOCK_BITS, limit)
     if len(rows) >= limit:
         return rows, True
     if len(rows) >= WINDOW_ENOUGH * limit:
