@@ -501,10 +501,11 @@ def _newest_by_blocks(fetch, condition: str, limit: int, expected: int, low: int
     window costs only its blocks and the matches inside it (a BRIN window made each of its
     pages lossy: every row tested again). The first window is sized by the estimate; each
     next one covers older blocks only, sized by the matches per id found so far (several
-    words seldom together find few: every match is then cheap to fetch, and fetched). A
-    window, or windows, holding at least WINDOW_ENOUGH of what is wanted are kept rather than
-    read further: the candidates are a bound on the work, not a promise of how many (the
-    caller then reports more matches than kept: `complete` False)."""
+    words seldom together find few: the other matches are then cheap to fetch, and are
+    fetched from below the blocks read, whose matches are all in hand). A window, or
+    windows, holding at least WINDOW_ENOUGH of what is wanted are kept rather than read
+    further: the candidates are a bound on the work, not a promise of how many (the caller
+    then reports more matches than kept: `complete` False)."""
     bits = ID_BLOCK_BITS
     rows: list = []
     density = expected / (high - low + 1)  # matches per id
@@ -512,7 +513,7 @@ def _newest_by_blocks(fetch, condition: str, limit: int, expected: int, low: int
     for _ in range(MAX_WINDOWS):
         newest_unread = min(high, ((top + 1) << bits) - 1)
         wanted = limit - len(rows)
-        if density <= 0 or newest_unread < low:
+        if density <= 0:
             break
         span = WINDOW_MARGIN * wanted / density
         first = max(int(newest_unread - span), low) >> bits
@@ -529,7 +530,17 @@ def _newest_by_blocks(fetch, condition: str, limit: int, expected: int, low: int
             return rows, False
         top = first - 1
         density = len(rows) / (high - (first << bits) + 1)
-    return fetch(condition, "search_searchdocument.id + 0", limit), True
+    if not rows:
+        return fetch(condition, "search_searchdocument.id + 0", limit), True
+    # Every match of the blocks read is in hand: the rest come from below them.
+    older = fetch(
+        condition,
+        "search_searchdocument.id + 0",
+        limit - len(rows),
+        " AND search_searchdocument.id < %s",
+        [(top + 1) << bits],
+    )
+    return rows + older, True
 
 
 # Testing a row during a walk costs about 0.28 µs; a window of the newest (partial) block
@@ -546,10 +557,11 @@ def _walk_after_probe(fetch, condition: str, limit: int, walked: float, ids: tup
     read through GIN first: holding at least WINDOW_ENOUGH of what is wanted it is kept (the
     caller reports more matches: `complete` False), otherwise the walk goes on below it."""
     low, high = ids
-    start = (high >> ID_BLOCK_BITS) << ID_BLOCK_BITS
+    block = high >> ID_BLOCK_BITS
+    start = block << ID_BLOCK_BITS
     if start <= low or PROBE_ID_COST * (high - start + 1) >= walked / 2:
         return fetch(condition, "search_searchdocument.id", limit), True
-    rows = _in_blocks(fetch, high >> ID_BLOCK_BITS, high >> ID_BLOCK_BITS, limit)
+    rows = _in_blocks(fetch, block, block, limit)
     if len(rows) >= limit:
         return rows, True
     if len(rows) >= WINDOW_ENOUGH * limit:
