@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -216,6 +217,83 @@ if os.environ.get("OIDC_SERVER_URL"):
             }
         ]
     }
+
+# One SAML 2.0 identity provider (ADFS, Entra ID, Okta, Keycloak, ...), configured by env: from
+# its metadata URL, or from its entity id, sign-in URL and signing certificate.
+_SAML_IDP = {
+    "metadata_url": os.environ.get("SAML_IDP_METADATA_URL", ""),
+    "entity_id": os.environ.get("SAML_IDP_ENTITY_ID", ""),
+    "sso_url": os.environ.get("SAML_IDP_SSO_URL", ""),
+    "x509cert": os.environ.get("SAML_IDP_X509_CERT", ""),
+    "slo_url": os.environ.get("SAML_IDP_SLO_URL", ""),
+}
+if _SAML_IDP["metadata_url"] or all(_SAML_IDP[k] for k in ("entity_id", "sso_url", "x509cert")):
+    _saml_trusted = env_list("SAML_TRUSTED_EMAIL_DOMAINS")
+    SOCIALACCOUNT_PROVIDERS["saml"] = {
+        "APPS": [
+            {
+                # The SocialAccount.provider of these accounts: keep it once people use it.
+                "provider_id": os.environ.get("SAML_PROVIDER_ID", "saml"),
+                "name": os.environ.get("SAML_NAME", "SSO"),
+                # In the SP's URLs: /accounts/saml/<slug>/acs/, .../metadata/, ...
+                "client_id": os.environ.get("SAML_ORGANIZATION_SLUG", "sso"),
+                "settings": {
+                    "idp": {k: v or None for k, v in _SAML_IDP.items()},
+                    # Unset: the SP's metadata URL, https://<host>/accounts/saml/<slug>/metadata/
+                    "sp": {"entity_id": os.environ.get("SAML_SP_ENTITY_ID") or None},
+                    "attribute_mapping": {
+                        # No uid attribute: the NameID (ask the IdP for a persistent one).
+                        "uid": env_list(
+                            "SAML_ATTR_UID",
+                            "urn:oasis:names:tc:SAML:attribute:subject-id,"
+                            "http://schemas.microsoft.com/identity/claims/objectidentifier",
+                        ),
+                        "email": env_list(
+                            "SAML_ATTR_EMAIL",
+                            "urn:oid:0.9.2342.19200300.100.1.3,"
+                            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress,"
+                            "email,mail",
+                        ),
+                        "email_verified": ["http://schemas.auth0.com/email_verified"],
+                        "first_name": env_list(
+                            "SAML_ATTR_FIRST_NAME",
+                            "urn:oid:2.5.4.42,"
+                            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname,"
+                            "firstName,givenName",
+                        ),
+                        "last_name": env_list(
+                            "SAML_ATTR_LAST_NAME",
+                            "urn:oid:2.5.4.4,"
+                            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname,"
+                            "lastName,sn",
+                        ),
+                    },
+                    # Addresses the IdP vouches for count as verified ("*": all of them), and a
+                    # first SAML sign-in with one links to the account that has it.
+                    "verified_email": True if _saml_trusted == ["*"] else _saml_trusted,
+                    "email_authentication": True,
+                    "advanced": {
+                        "strict": True,
+                        # A response with no valid signature is always rejected; these say
+                        # which of assertion and whole response must be signed.
+                        "want_assertion_signed": env_bool("SAML_WANT_ASSERTION_SIGNED", True),
+                        "want_message_signed": env_bool("SAML_WANT_MESSAGE_SIGNED", False),
+                        "reject_idp_initiated_sso": not env_bool("SAML_ALLOW_IDP_INITIATED"),
+                    },
+                },
+            }
+        ]
+    }
+elif any(_SAML_IDP.values()):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SAML needs SAML_IDP_METADATA_URL, or SAML_IDP_ENTITY_ID, SAML_IDP_SSO_URL and "
+        "SAML_IDP_X509_CERT"
+    )
+# A verified address from a provider allowed to vouch for it (see "email_authentication")
+# connects that provider's account to the existing account with that address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL", "console://")
