@@ -451,6 +451,28 @@ def test_sign_up_closed_refuses_new_people(client, saml, idp_keys):
     assert not User.objects.exists()
 
 
+def test_sign_up_limited_to_other_domains_refuses_new_people(client, saml, idp_keys):
+    # allauth's automatic sign-up checks the address with the account adapter's clean_email
+    # and, refused, falls back to its sign-up form, where the same rule says why.
+    set_site(signup_email_domains="other.example")
+    response = post_to_acs(client, saml_response(idp_keys, in_response_to=start_login(client)))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("socialaccount_signup")
+    response = client.post(
+        reverse("socialaccount_signup"), {"email": "ada.lovelace@acme.example", "username": "ada"}
+    )
+    assert response.status_code == 200
+    assert "Sign-up is limited to addresses at: other.example" in response.content.decode()
+    assert signed_in_user(client) is None
+    assert not User.objects.exists()
+
+
+def test_sign_up_limited_to_its_domain_lets_the_person_in(client, saml, idp_keys):
+    set_site(signup_email_domains="other.example acme.example")
+    post_to_acs(client, saml_response(idp_keys, in_response_to=start_login(client)))
+    assert signed_in_user(client).email == "ada.lovelace@acme.example"
+
+
 # --- Rejected responses -------------------------------------------------------------------------
 
 
