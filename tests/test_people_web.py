@@ -352,7 +352,12 @@ def test_directory_htmx_returns_only_the_results(web, people):
 
 def test_directory_is_forbidden_to_guests(client_for, people):
     guest = UserFactory(kind="guest", invited_by=people[0])
-    assert client_for(guest).get("/people/").status_code == 403
+    response = client_for(guest).get("/people/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    # the site's own page (header and all) saying why, not a bare text response
+    assert "<html" in html and "The directory is for employees." in html
+    assert "Alice Dupré" not in html
 
 
 def test_directory_requires_login(client):

@@ -19,4 +19,6 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
-    return render(request, "core/error.html", {"status": 403}, status=403)
+    # A view may say why (PermissionDenied(_("..."))); Django's own checks (CSRF aside) don't.
+    reason = str(exception) if exception is not None and exception.args else ""
+    return render(request, "core/error.html", {"status": 403, "reason": reason}, status=403)

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from agora.search.analysis import detect_language
 from agora.search.registry import DocData, DocType, community_content, register
@@ -54,6 +55,13 @@ register(
         prefilter=community_content,
     )
 )
+
+try:  # the search page names result types from its own table; add ours to it
+    from agora.search.views import TYPE_LABELS
+
+    TYPE_LABELS.setdefault("help", gettext_lazy("Help"))
+except ImportError:  # pragma: no cover - the page may name types another way
+    pass
 
 
 def _reindex_later(pk: int) -> None:

@@ -4,7 +4,8 @@ import mimetypes
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -43,7 +44,7 @@ def _person_or_404(viewer, username):
 @login_required
 def directory(request):
     if not request.user.is_employee:
-        return HttpResponseForbidden(_("The directory is for employees."))
+        raise PermissionDenied(_("The directory is for employees."))
     form = DirectoryForm(request.GET or None)
     filters = services.DirectoryFilters()
     if form.is_valid():

@@ -2,11 +2,23 @@ import re
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agora.conversations.forms import PROFILE, body_widget, postable_communities
 
 from .services import MAX_ANSWER, MAX_COMMENT, MAX_TAGS, MAX_TITLE
+
+# Formatted when shown, in the reader's language (`_(...) % ...` at import would format it
+# once, in English).
+_tags_help = lazy(
+    lambda: (
+        gettext("Up to %(n)d, separated by spaces or commas: python, payroll, onboarding")
+        % {"n": MAX_TAGS}
+    ),
+    str,
+)
 
 
 def title_widget() -> forms.TextInput:
@@ -41,8 +53,7 @@ class QuestionForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags"),
         required=False,
-        help_text=_("Up to %(n)d, separated by spaces or commas: python, payroll, onboarding")
-        % {"n": MAX_TAGS},
+        help_text=_tags_help(),
     )
     community = forms.ChoiceField(label=_("Where"), required=False)
 

@@ -1,5 +1,7 @@
 """Who sees which request or offer, through the API and the web, list and detail alike."""
 
+import re
+
 import pytest
 
 from agora.help import thanks
@@ -109,3 +111,16 @@ def test_search_respects_visibility(world, client_for):
         "Help wanted in open zone",
     }
     assert found(world["viewers"]["guest"]) == {"Help wanted in extranet zone"}
+
+
+def test_search_page_names_the_help_tab_in_the_readers_language(world, client_for):
+    viewer = world["viewers"]["employee"]
+
+    def tab(page):
+        found = re.search(r'<a href="[^"]*type=help[^"]*"[^>]*>([^<]*)</a>', page)
+        return found and found.group(1)
+
+    assert tab(client_for(viewer).get("/search/?q=wanted+zone").content.decode()) == "Help"
+    viewer.language = "fr"
+    viewer.save(update_fields=["language"])
+    assert tab(client_for(viewer).get("/search/?q=wanted+zone").content.decode()) == "Entraide"

@@ -202,3 +202,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client_for):
     for url in ("/questions/", f"/questions/{q.pk}/", "/questions/unanswered/", "/questions/ask/"):
         r = client_for(None).get(url)
         assert r.status_code == 302 and "/accounts/login/" in r["Location"]
+
+
+def test_ask_page_hints_in_the_readers_language(client_for):
+    # the tags hint is formatted when shown: formatted at import it stayed in English
+    page = client_for(employee(language="fr")).get("/questions/ask/").content.decode()
+    assert "à 5, séparés par des espaces ou des virgules" in page
+    page = client_for(employee(language="en")).get("/questions/ask/").content.decode()
+    assert "Up to 5, separated by spaces or commas" in page
