@@ -19,7 +19,8 @@ class ExpertQuery(Schema):
 @router.get("/experts", response={200: list[ExpertOut], **ERRORS})
 def find_experts(request, query: Query[ExpertQuery]):
     """Who can help with `q` (text) and/or `tags` (comma-separated)? People ranked by the
-    evidence you are allowed to see, each with the reasons. `limit` is capped at 50."""
+    evidence you are allowed to see, each with the reasons (`reasons` worded in the request's
+    language, `reason_data` the same as data). `limit` is capped at 50."""
     results = services.search(request.auth, query.q, query.tags, query.limit)
     return [expert_out(i, r) for i, r in enumerate(results, 1)]
 

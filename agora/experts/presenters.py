@@ -12,5 +12,6 @@ def expert_out(rank: int, result) -> dict:
         "source_id": result.source_id,
         "score": result.score,
         "reasons": result.reasons,
+        "reason_data": result.reason_data,
         "evidence": result.evidence,
     }

@@ -30,9 +30,6 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
-from django.utils.timesince import timesince
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from psycopg.pq import Format
 
 from agora.communities.models import Community
@@ -45,7 +42,7 @@ from agora.qa.importer.fields import hashtag_name
 from agora.qa.models import ImportedRecord
 from agora.search.analysis import analyse, words
 
-from . import index
+from . import index, reasons
 from .models import ExpertPlace, ExpertStat, ExpertTerm, ExpertTermCount
 
 WEIGHTS = {
@@ -460,11 +457,13 @@ def rank_people(viewer, text, tags, limit, exclude):
             if user is None:
                 continue
             evidence = _evidence(rows, found, tag_terms, skills.get(user_id, ()), f)
+            reason_data = reasons.from_evidence(evidence)
             results.append(
                 ExpertResult(
                     user=user,
                     score=round(score, 4),
-                    reasons=_reasons(evidence),
+                    reasons=reasons.word(reason_data),
+                    reason_data=reason_data,
                     evidence=evidence,
                     source_id=user.source_id,
                 )
@@ -765,57 +764,6 @@ def _evidence(rows, found, tag_terms, skill_links, features) -> dict:
     }
 
 
-def _ago(iso: str) -> str:
-    return timesince(datetime.fromisoformat(iso), depth=1)
-
-
 def _reasons(e: dict) -> list[str]:
-    reasons = []
-    for tag, t in sorted(e["tags"].items(), key=lambda kv: (-kv[1]["accepted"], -kv[1]["answers"]))[
-        :2
-    ]:
-        if t["accepted"]:
-            reasons.append(
-                ngettext(
-                    "%(n)d accepted answer on %(tag)s, most recent %(when)s ago",
-                    "%(n)d accepted answers on %(tag)s, most recent %(when)s ago",
-                    t["accepted"],
-                )
-                % {"n": t["accepted"], "tag": tag, "when": _ago(t["last_answer_at"])}
-            )
-        else:
-            reasons.append(
-                ngettext(
-                    "%(n)d answer on %(tag)s, most recent %(when)s ago",
-                    "%(n)d answers on %(tag)s, most recent %(when)s ago",
-                    t["answers"],
-                )
-                % {"n": t["answers"], "tag": tag, "when": _ago(t["last_answer_at"])}
-            )
-    if e["text_match"] >= 0.5:
-        reasons.append(_("Answered questions much like this one"))
-    for skill in e["skills"]:
-        level = str(ProfileSkill.Level(skill["level"]).label)
-        if skill["endorsements"]:
-            reasons.append(
-                ngettext(
-                    "Skill: %(skill)s (%(level)s), endorsed by %(n)d colleague",
-                    "Skill: %(skill)s (%(level)s), endorsed by %(n)d colleagues",
-                    skill["endorsements"],
-                )
-                % {"skill": skill["name"], "level": level, "n": skill["endorsements"]}
-            )
-        else:
-            reasons.append(
-                _("Skill: %(skill)s (%(level)s)") % {"skill": skill["name"], "level": level}
-            )
-    if e["answers"]:
-        reasons.append(
-            ngettext(
-                "%(n)d answer in all (%(acc)d accepted), the latest %(when)s ago",
-                "%(n)d answers in all (%(acc)d accepted), the latest %(when)s ago",
-                e["answers"],
-            )
-            % {"n": e["answers"], "acc": e["accepted"], "when": _ago(e["last_answer_at"])}
-        )
-    return reasons
+    """Why, in the active language (reasons.py words the data of reasons.from_evidence)."""
+    return reasons.word(reasons.from_evidence(e))

@@ -10,7 +10,8 @@ class ExpertOut(Schema):
     url: str
     source_id: int | None = None
     score: float
-    reasons: list[str]
+    reasons: list[str]  # in the request's language
+    reason_data: list[dict] = []  # the same reasons as data (agora/experts/reasons.py)
     evidence: dict
 
 

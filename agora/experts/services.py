@@ -33,7 +33,10 @@ SUGGEST_AFTER_ACCEPTED = 3
 class ExpertResult:
     user: object  # accounts.User, profile loaded
     score: float
+    # Why, in the language active when the result was made; reason_data says the same as
+    # data (reasons.py), to store and word again later in another language.
     reasons: list[str] = field(default_factory=list)
+    reason_data: list[dict] = field(default_factory=list)
     evidence: dict = field(default_factory=dict)
     source_id: int | None = None
 

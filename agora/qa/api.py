@@ -209,7 +209,9 @@ def reopen(request, question_id: int):
 )
 def asked_experts(request, question_id: int):
     """Who was asked "you might know the answer", and when: the asker and administrators see
-    everyone asked, an expert their own request, others an empty list."""
+    everyone asked, an expert their own request, others an empty list. Why each was asked:
+    `reason` (the main one) and `reasons`, worded in the request's language, and
+    `reason_data`, the same as data (empty for requests made before reasons were data)."""
     question = services.access_question(request.auth, question_id)
     return [expert_request_out(r) for r in queries.who_was_asked(request.auth, question)]
 

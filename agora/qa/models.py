@@ -192,7 +192,12 @@ class Vote(models.Model):
 
 class ExpertRequest(models.Model):
     """Routing: a person asked "you might know the answer" about a question. The asker sees
-    who was asked; `round` grows each time nobody answered in time and the next were asked."""
+    who was asked; `round` grows each time nobody answered in time and the next were asked.
+
+    Why they were asked is kept as data in `reasons` (agora/experts/reasons.py: kinds, counts,
+    tags, the time of the latest evidence), worded when shown in the reader's language, with
+    relative times as of then. `reason` is free text: what requests made before that kept (in
+    the language of the routing task, shown as it is), or a reason written by hand."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="expert_requests")
     expert = models.ForeignKey(
@@ -200,6 +205,7 @@ class ExpertRequest(models.Model):
     )
     round = models.PositiveSmallIntegerField(default=1)
     reason = models.CharField(max_length=300, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
     asked_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -213,6 +219,22 @@ class ExpertRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert_id} asked about {self.question_id}"
+
+    def worded_reasons(self, now=None) -> list[str]:
+        """Why this person was asked, in the active language, relative times as of `now`
+        (default: now); the free-text `reason` when there are no readable data."""
+        from agora.experts.reasons import word
+
+        worded = word(self.reasons, now) if self.reasons else []
+        if not worded and self.reason:
+            worded = [self.reason]
+        return worded
+
+    @property
+    def shown_reason(self) -> str:
+        """The main reason, worded now (what the question page shows after the name)."""
+        worded = self.worded_reasons()
+        return worded[0] if worded else ""
 
 
 class ImportedRecord(models.Model):

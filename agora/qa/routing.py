@@ -144,11 +144,15 @@ def route_question(question_id: int, *, round: int = 1, now=None) -> list[Expert
     chosen = choose(candidates, recent_load([c.user.pk for c in candidates], now), count)
     created = []
     for c in chosen:
-        reason = (c.reasons[0] if c.reasons else "")[:300]
         try:
             with transaction.atomic():
+                # Why, as data: worded when shown, in the reader's language (not the task's).
                 request = ExpertRequest.objects.create(
-                    question=question, expert=c.user, round=round, reason=reason, asked_at=now
+                    question=question,
+                    expert=c.user,
+                    round=round,
+                    reasons=list(c.reason_data),
+                    asked_at=now,
                 )
                 from agora.notifications.services import notify
 

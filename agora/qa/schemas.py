@@ -123,7 +123,9 @@ class SimilarOut(Schema):
 class ExpertRequestOut(Schema):
     expert: PersonRef
     round: int
-    reason: str
+    reason: str  # the main reason, in the request's language
+    reasons: list[str] = []  # all of them, in the request's language
+    reason_data: list[dict] = []  # the same as data (agora/experts/reasons.py); [] for old ones
     asked_at: dt.datetime
     answered_at: dt.datetime | None = None
 
@@ -199,11 +201,15 @@ def answer_out(answer: Answer) -> dict:
 
 
 def expert_request_out(request: ExpertRequest) -> dict:
+    """Reasons worded now, in the active language (the request's)."""
+    worded = request.worded_reasons()
     return compact(
         {
             "expert": person_ref(request.expert),
             "round": request.round,
-            "reason": request.reason,
+            "reason": worded[0] if worded else "",
+            "reasons": worded,
+            "reason_data": request.reasons or [],
             "asked_at": request.asked_at,
             "answered_at": request.answered_at,
         }

@@ -50,7 +50,8 @@ def test_the_best_experts_are_asked_and_told(settings):
     assert {r.expert_id for r in created} == {best.pk, second.pk}
     assert third.pk not in asked_ids(q)
     request = ExpertRequest.objects.get(question=q, expert=best)
-    assert request.round == 1 and "accepted" in request.reason
+    assert request.round == 1 and request.reasons[0]["kind"] == "accepted_on_tag"
+    assert "accepted" in request.shown_reason
     note = Notification.objects.get(recipient=best, kind="expert_asked")
     assert note.post_id == q.pk and note.actor == asker
     q.refresh_from_db()

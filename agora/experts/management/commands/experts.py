@@ -1,7 +1,9 @@
 import json
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from agora.experts.services import MAX_LIMIT, find_experts
 
@@ -20,12 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON.")
         parser.add_argument("--as", dest="as_user", help="Rank as this username would see it.")
         parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language of the reasons (default: the active one, LANGUAGE_CODE).",
+        )
+        parser.add_argument(
             "--exclude",
             default="",
             help="Comma-separated usernames never to suggest (e.g. the person asking).",
         )
 
-    def handle(self, *args, text, tags, limit, as_user, exclude, **options):
+    def handle(self, *args, text, tags, limit, as_user, exclude, language=None, **options):
         as_json = options["json"]
         tag_list = [t.strip() for t in tags.split(",") if t.strip()]
         if not text.strip() and not tag_list:
@@ -40,7 +47,8 @@ class Command(BaseCommand):
                 raise CommandError(f"No user {as_user!r}.")
         names = [n.strip() for n in exclude.split(",") if n.strip()]
         excluded = list(User.objects.filter(username__in=names).values_list("pk", flat=True))
-        results = find_experts(viewer, text, tag_list, limit=limit, exclude_user_ids=excluded)
+        with translation.override(language or translation.get_language()):
+            results = find_experts(viewer, text, tag_list, limit=limit, exclude_user_ids=excluded)
         if as_json:
             self._json(results)
         else:
@@ -55,6 +63,7 @@ class Command(BaseCommand):
                 "source_id": r.source_id,
                 "score": r.score,
                 "reasons": r.reasons,
+                "reason_data": r.reason_data,
                 "evidence": r.evidence,
             }
             for i, r in enumerate(results, 1)
