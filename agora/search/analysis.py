@@ -4,6 +4,9 @@ Words are folded (case, accents), stop words dropped, and each remaining word is
 both its French and its English Snowball stem, so a query in either language matches documents
 in either language. The engines (FTS5, PostgreSQL 'simple') then only see pre-analysed terms,
 which is why both databases return the same documents.
+
+Search-as-you-type (ParsedQuery's `prefix`, used by the header's suggestions only): the word
+being typed is folded, not stemmed, and matches the index terms it starts (see _prefix_group).
 """
 
 import re
@@ -278,25 +281,58 @@ def detect_language(text: str, default: str = "") -> str:
     return "fr" if fr > en else "en"
 
 
+# Search-as-you-type: the last word of a text that does not end with a space is still being
+# typed, and matches as a prefix of the index terms (from this many characters on; shorter, it
+# is an ordinary word). In a group a prefix term ends with PREFIX_MARK, which no analysed term
+# holds (terms are letters and digits only).
+MIN_PREFIX_CHARS = 3
+PREFIX_MARK = "*"
+
+
+def is_prefix(term: str) -> bool:
+    return term.endswith(PREFIX_MARK)
+
+
+def _prefix_group(word: str) -> tuple[str, ...]:
+    """The terms of a word being typed: the word as a prefix of the index terms, and its stems
+    as whole terms for the stems that do not start with it ("kubernetes" is indexed as
+    "kubernet"). The prefix is folded but not stemmed: index terms are stems, which are mostly
+    prefixes of their words, so the typed letters find them ("proj" finds "projet" and
+    "project", "develop" finds "developp" and "developer"); a stemmed prefix would cut a
+    partial word at random places. A stop word may be the start of a longer word ("les" of
+    "lesson"): it keeps its prefix, stop words themselves are not indexed."""
+    exact = () if word in STOP_WORDS else stems(word)
+    return (*(s for s in exact if not s.startswith(word)), word + PREFIX_MARK)
+
+
 class ParsedQuery:
     """A user's query, made safe: only analysed alphanumeric terms survive.
 
     `groups` holds one tuple of alternative stems per query word (match any of them), every
     word being required. `phrases` are the folded quoted parts, used for a ranking boost.
+    `prefix` (search-as-you-type): when the text does not end with a space its last word, of
+    MIN_PREFIX_CHARS or more, also matches as a prefix (see _prefix_group); its group is last.
     """
 
-    def __init__(self, raw: str | None):
+    def __init__(self, raw: str | None, prefix: bool = False):
         raw = (raw or "").replace("\x00", " ")[:MAX_QUERY_CHARS]
         self.raw = raw.strip()
         self.phrases = [" ".join(words(p)) for p in re.findall(r'"([^"]+)"', raw) if words(p)]
+        found = words(raw)
+        typing = None
+        if prefix and found and not raw[-1].isspace() and len(found[-1]) >= MIN_PREFIX_CHARS:
+            typing = found.pop()
         groups: list[tuple[str, ...]] = []
-        for word in words(raw):
+        for word in found:
             if word in STOP_WORDS:
                 continue
             group = stems(word)
             if group not in groups:
                 groups.append(group)
-        self.groups = groups[:MAX_QUERY_TERMS]
+        if typing is None:
+            self.groups = groups[:MAX_QUERY_TERMS]
+        else:
+            self.groups = [*groups[: MAX_QUERY_TERMS - 1], _prefix_group(typing)]
 
     def only(self, groups) -> "ParsedQuery":
         """The same query restricted to some of its words."""
@@ -310,16 +346,31 @@ class ParsedQuery:
 
     @property
     def stem_set(self) -> set[str]:
+        """Every term of the query, prefixes included (is_prefix)."""
         return {s for g in self.groups for s in g}
 
     def fts5(self, mode: str = "and") -> str:
-        """FTS5 MATCH expression: every term double-quoted (terms are alphanumeric anyway)."""
-        parts = ["(" + " OR ".join(f'"{s}"' for s in g) + ")" for g in self.groups]
+        """FTS5 MATCH expression: every term double-quoted (terms are alphanumeric anyway), a
+        prefix followed by FTS5's "*"."""
+        parts = ["(" + " OR ".join(fts5_term(s) for s in g) + ")" for g in self.groups]
         return (" AND " if mode == "and" else " OR ").join(parts)
 
     def tsquery(self, mode: str = "and", weight: str = "") -> str:
-        """to_tsquery('simple', …) text built from analysed terms only; weight "A" restricts
-        every term to titles."""
-        weight = f":{weight}" if weight else ""
-        parts = ["(" + " | ".join(f"'{s}'{weight}" for s in g) + ")" for g in self.groups]
+        """to_tsquery('simple', …) text built from analysed terms only, a prefix marked ":*";
+        weight "A" restricts every term to titles."""
+        parts = ["(" + " | ".join(tsquery_term(s, weight) for s in g) + ")" for g in self.groups]
         return (" & " if mode == "and" else " | ").join(parts)
+
+
+def fts5_term(term: str) -> str:
+    """One query term (a stem or a prefix) in FTS5's syntax."""
+    if is_prefix(term):
+        return f'"{term[:-1]}"*'
+    return f'"{term}"'
+
+
+def tsquery_term(term: str, weight: str = "") -> str:
+    """One query term (a stem or a prefix) in to_tsquery's syntax."""
+    if is_prefix(term):
+        return f"'{term[:-1]}':*{weight}"
+    return f"'{term}':{weight}" if weight else f"'{term}'"

@@ -12,6 +12,15 @@ content gets new ids) and stops after CANDIDATES (OR_CANDIDATES for the any-word
 that pass the cheap column filters. When that bound is reached, the newest TITLE_CANDIDATES
 title matches are added from the titles-only index, so an old document whose title holds
 every query word still competes. Term statistics are sampled the same way (doc_frequency).
+
+Search-as-you-type (analysis.ParsedQuery with `prefix`): the word being typed is a prefix of the
+index terms, FTS5's `"proj"*` and to_tsquery's `'proj':*`: the same terms match on both engines
+and the candidates are bounded as for any query. FTS5 keeps prefix indexes of 3 and 4
+characters (migration 0008): such a prefix is one doclist, read newest first like a word;
+a longer one, and any prefix on PostgreSQL, is found in the engine's sorted dictionary and
+its terms' doclists merged, which costs more for a prefix of very common terms (enterprise-M
+on SQLite: ~55 ms for "quart"). One- and two-letter words are never prefixes
+(analysis.MIN_PREFIX_CHARS).
 """
 
 import datetime as dt
@@ -28,7 +37,7 @@ from django.db.models import Q
 
 from agora.core.db import fast_timestamps
 
-from .analysis import ParsedQuery
+from .analysis import ParsedQuery, fts5_term, is_prefix, tsquery_term
 
 CANDIDATES = 200  # newest matches scored per query ("all words")
 OR_CANDIDATES = 250  # the same for the "any word" fallback (few documents had all words)
@@ -582,7 +591,18 @@ def _pg_title_matches(query: ParsedQuery, ids: tuple[int, int]) -> float:
     with connection.cursor() as cur:
         common = _pg_common_terms(cur, "title_tsv")
     low, high = ids
-    return sum(common.get(t, 0.0) for g in query.groups for t in g) * (high - low + 1)
+    return sum(_common_share(common, t) or 0.0 for g in query.groups for t in g) * (high - low + 1)
+
+
+def _common_share(common: dict[str, float], term: str) -> float | None:
+    """A term's share of documents from the commonest terms' statistics (None: not among
+    them). A prefix (search-as-you-type): the shares of the common terms it starts, summed
+    (an upper bound when they meet in the same documents), None when it starts none."""
+    if not is_prefix(term):
+        return common.get(term)
+    stem = term[:-1]
+    shares = [share for t, share in common.items() if t.startswith(stem)]
+    return min(sum(shares), 1.0) if shares else None
 
 
 # --- statistics for scoring --------------------------------------------------------------------
@@ -633,14 +653,16 @@ def doc_frequency(term: str, id_low: int, id_high: int) -> int:
     up to DF_SAMPLE newest first, then extrapolated from how far back the DF_SAMPLE-th is (ids
     spread over time). PostgreSQL: a common term's share of the table from the planner's
     statistics, any other term's share of the newest PG_DF_WINDOW ids (found through GIN and
-    the primary key: reading those 20,000 rows cost 10-100 ms per new term)."""
+    the primary key: reading those 20,000 rows cost 10-100 ms per new term). A prefix term
+    (search-as-you-type, analysis.is_prefix) counts the documents holding any term it starts,
+    the same way (its share of the table: the commonest terms it starts, see _common_share)."""
     total = max(id_high - id_low + 1, 0)
     with connection.cursor() as cur:
         if vendor() == "sqlite":
             cur.execute(
                 "SELECT COUNT(*), MIN(rowid) FROM (SELECT rowid FROM search_fts "
                 "WHERE search_fts MATCH %s ORDER BY rowid DESC LIMIT %s)",
-                [f'"{term}"', DF_SAMPLE],
+                [fts5_term(term), DF_SAMPLE],
             )
             count, oldest = cur.fetchone()
             if count < DF_SAMPLE or oldest is None:
@@ -651,16 +673,16 @@ def doc_frequency(term: str, id_low: int, id_high: int) -> int:
         if total <= PG_DF_WINDOW:
             cur.execute(
                 f"SELECT COUNT(*) FROM search_rank WHERE tsv @@ {TSQUERY}",  # noqa: S608
-                [f"'{term}'"],
+                [tsquery_term(term)],
             )
             return cur.fetchone()[0]
-        share = _pg_common_terms(cur).get(term)
+        share = _common_share(_pg_common_terms(cur), term)
         if share is not None:
             return min(int(share * total), total)
         sql, params = _inlined(
             cur,
             f"SELECT COUNT(*) FROM search_rank WHERE id > %s AND tsv @@ {TSQUERY}",  # noqa: S608
-            [id_high - PG_DF_WINDOW, f"'{term}'"],
+            [id_high - PG_DF_WINDOW, tsquery_term(term)],
         )
         cur.execute(sql, params)
         count = cur.fetchone()[0]
@@ -680,6 +702,12 @@ def length_sample(limit: int = 500) -> list[int]:
 
 
 # --- bulk loading (search_reindex) ------------------------------------------------------------
+
+SQLITE_FTS_SHADOW_TABLES = [
+    f"{fts}_{part}"
+    for fts in ("search_fts", "search_fts_title")
+    for part in ("data", "idx", "docsize")
+]
 
 
 def before_bulk_load() -> None:
@@ -716,6 +744,12 @@ def after_bulk_load() -> None:
             cur.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
             cur.execute("INSERT INTO search_fts_title(search_fts_title) VALUES ('optimize')")
             cur.execute("ANALYZE search_searchdocument")
+            # FTS5's own tables too: statistics taken while they were nearly empty (an ANALYZE
+            # of the whole database before the reindex) make SQLite scan `search_fts_data`
+            # for FTS5's `DELETE ... WHERE id>=? AND id<=?`, which it runs for each segment it
+            # merges: every 16th write then read the whole index (~1 s on enterprise-M).
+            for table in SQLITE_FTS_SHADOW_TABLES:
+                cur.execute(f"ANALYZE {table}")
         else:
             cur.execute(
                 "CREATE INDEX IF NOT EXISTS search_doc_tsv ON search_searchdocument USING GIN (tsv)"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from . import backends
-from .analysis import ParsedQuery
+from .analysis import ParsedQuery, is_prefix
 
 K1 = 1.2
 B = 0.75
@@ -100,11 +100,21 @@ def score(query: ParsedQuery, rows, ids: tuple[int, int] | None = None) -> list[
         for group in groups:
             found = False
             for term in group:
-                # list.count runs in C: cheaper than building a Counter for a handful of terms.
-                f = TITLE_WEIGHT * title_terms.count(term) + BODY_WEIGHT * body_terms.count(term)
+                if is_prefix(term):  # search-as-you-type: every index term it starts counts
+                    in_title, in_body = _starting(title_terms, term), _starting(body_terms, term)
+                else:
+                    # list.count runs in C: cheaper than building a Counter for a few terms.
+                    in_title, in_body = title_terms.count(term), body_terms.count(term)
+                f = TITLE_WEIGHT * in_title + BODY_WEIGHT * in_body
                 if f:
                     found = True
                     total += idf[term] * f * (K1 + 1) / (f + norm)
             held += found
         out.append(Scored(doc_id, total, created_at, doc_type, held / len(groups)))
     return out
+
+
+def _starting(terms: list[str], prefix_term: str) -> int:
+    """How many of `terms` a prefix term (analysis.is_prefix) starts."""
+    stem = prefix_term[:-1]
+    return sum(1 for t in terms if t.startswith(stem))

@@ -38,7 +38,7 @@ from agora.core.errors import Invalid
 from agora.core.pagination import clamp_limit
 
 from . import backends, registry, scoring
-from .analysis import WORD_RE, ParsedQuery, stems, words
+from .analysis import WORD_RE, ParsedQuery, is_prefix, stems, words
 from .models import SearchDocument
 
 SNIPPET_CHARS = 220
@@ -354,13 +354,17 @@ def _ranked(plan: Plan, query: ParsedQuery) -> tuple[list[tuple[int, float, str]
 
 
 def highlight(text: str, stem_set: set[str], limit: int = SNIPPET_CHARS) -> str:
-    """Escape first, then wrap matched words: user HTML is never injected."""
+    """Escape first, then wrap matched words: user HTML is never injected. `stem_set` may
+    hold prefixes (analysis.is_prefix): a word with a stem they start is matched too."""
     text = text or ""
+    prefixes = tuple(s[:-1] for s in stem_set if is_prefix(s))
     first = None
     matches = []
     for m in WORD_RE.finditer(text):
         folded = words(m.group(0))
-        if folded and any(s in stem_set for w in folded for s in stems(w)):
+        if folded and any(
+            s in stem_set or (prefixes and s.startswith(prefixes)) for w in folded for s in stems(w)
+        ):
             matches.append((m.start(), m.end()))
             if first is None:
                 first = m.start()
@@ -385,11 +389,20 @@ def highlight(text: str, stem_set: set[str], limit: int = SNIPPET_CHARS) -> str:
     return "".join(out)
 
 
-def search(viewer, q: str | None, filters: Filters | None = None, cursor=None, limit=None):
+def search(
+    viewer,
+    q: str | None,
+    filters: Filters | None = None,
+    cursor=None,
+    limit=None,
+    prefix: bool = False,
+):
+    """`prefix`: search-as-you-type, the last word of a text not ending with a space matches
+    as a prefix too (analysis.ParsedQuery); the results page searches whole words."""
     filters = filters or Filters()
     limit = clamp_limit(limit)
     offset = _decode_cursor(cursor)
-    query = ParsedQuery(q)
+    query = ParsedQuery(q, prefix=prefix)
     # Filters are checked even for an empty query, so a bad one is reported consistently.
     searching = not query.empty and viewer is not None and viewer.is_authenticated
     plan = _plan(viewer, filters, prefilters=searching)
@@ -433,4 +446,5 @@ def search(viewer, q: str | None, filters: Filters | None = None, cursor=None, l
 
 
 def suggest(viewer, q: str, limit: int = 8) -> list[Hit]:
-    return search(viewer, q, limit=limit).items
+    """The header's results as you type: the word being typed matches as a prefix."""
+    return search(viewer, q, limit=limit, prefix=True).items
