@@ -181,4 +181,4 @@ def test_reindex_refreshes_the_statistics_of_fts5_tables(ana):
             stat = cur.fetchone()
             assert stat is None or int(stat[0].split()[0]) == rows, (table, stat, rows)
         cur.execute("SELECT sql FROM sqlite_master WHERE name = 'search_fts'")
-        assert "prefix = '3 4'" in cur.fetchone()[0]
+        assert "prefix = '3 4 5'" in cur.fetchone()[0]
