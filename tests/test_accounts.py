@@ -2,6 +2,7 @@
 the audited account services."""
 
 import json
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -195,6 +196,65 @@ def test_language_saved_through_the_api(client_for):
     assert response.status_code == 422
     user.refresh_from_db()
     assert user.language == "fr"
+
+
+# --- Entrance forms in Agora's words ---------------------------------------------------------
+
+ENTRANCE_PAGES = ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+
+
+def field_label(html: str, field_id: str) -> str:
+    match = re.search(rf'<label for="{field_id}">([^<]*)</label>', html)
+    assert match, field_id
+    return match.group(1)
+
+
+@pytest.mark.parametrize("url", ENTRANCE_PAGES)
+def test_entrance_forms_say_e_mail_address_in_english(client, url):
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page["Content-Language"] == "en"
+    html = page.content.decode()
+    field = "id_login" if "login" in url else "id_email"
+    assert field_label(html, field) == "E-mail address"
+    assert 'placeholder="E-mail address"' in html
+    assert ">Email<" not in html and "Email address" not in html
+    assert "Remember Me" not in html
+
+
+@pytest.mark.parametrize("url", ENTRANCE_PAGES)
+def test_entrance_forms_say_adresse_e_mail_in_french(client, url):
+    client.cookies["agora_language"] = "fr"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert page["Content-Language"] == "fr"
+    html = page.content.decode()
+    field = "id_login" if "login" in url else "id_email"
+    assert field_label(html, field) == "Adresse e-mail"
+    assert 'placeholder="Adresse e-mail"' in html
+    assert "Courriel" not in html
+
+
+def test_login_form_remember_me_in_sentence_case(client):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert field_label(html, "id_remember") == "Remember me"
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert field_label(html, "id_remember") == "Se souvenir de moi"
+
+
+def test_signing_in_through_agoras_login_form(client):
+    user = UserFactory()
+    client.cookies["agora_language"] = "fr"
+    response = client.post(
+        "/accounts/login/", {"login": user.email, "password": PASSWORD, "remember": "on"}
+    )
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(user.pk)
+    assert not client.session.get_expire_at_browser_close()  # remembered
+    client.logout()  # forgets the cookies too
+    client.cookies["agora_language"] = "fr"
+    response = client.post("/accounts/login/", {"login": user.email, "password": "wrong"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert field_label(response.content.decode(), "id_login") == "Adresse e-mail"
 
 
 # --- Tokens and the audit log -------------------------------------------------------------------

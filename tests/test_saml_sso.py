@@ -10,7 +10,7 @@ import datetime
 import runpy
 import uuid
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -566,3 +566,154 @@ def test_garbage_is_rejected(client, saml):
 
 def test_unknown_organisation_is_not_found(client, saml):
     assert client.get("/accounts/saml/elsewhere/metadata/").status_code == 404
+
+
+# --- Signed AuthnRequests (the SP's own key pair) -------------------------------------------
+
+RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+MD = {"md": "urn:oasis:names:tc:SAML:2.0:metadata", "ds": "http://www.w3.org/2000/09/xmldsig#"}
+
+
+@pytest.fixture(scope="module")
+def sp_keys():
+    return _key_and_cert("agora.example.com")
+
+
+def login_redirect(client) -> dict[str, str]:
+    """The query of Agora's redirect to the IdP, each value exactly as sent (URL-encoded)."""
+    response = client.post(reverse("saml_login", args=[SLUG]))
+    assert response.status_code == 302
+    location = urlparse(response["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == IDP_SSO_URL
+    return dict(part.split("=", 1) for part in location.query.split("&"))
+
+
+def redirect_signature_verifies(query: dict[str, str], cert_pem: str) -> bool:
+    """The HTTP-Redirect binding's check (SAML bindings 3.4.4.1): the signature is over
+    SAMLRequest=…&RelayState=…&SigAlg=… as URL-encoded in the query, in that order."""
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    assert unquote(query["SigAlg"]) == RSA_SHA256
+    signed = "&".join(
+        f"{name}={query[name]}" for name in ("SAMLRequest", "RelayState", "SigAlg") if name in query
+    )
+    public_key = x509.load_pem_x509_certificate(cert_pem.encode()).public_key()
+    try:
+        public_key.verify(
+            base64.b64decode(unquote(query["Signature"])),
+            signed.encode(),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
+        )
+    except InvalidSignature:
+        return False
+    return True
+
+
+def pem_body(pem: str) -> str:
+    return "".join(pem.strip().splitlines()[1:-1])
+
+
+def test_without_an_sp_key_authn_requests_are_not_signed(client, saml):
+    conf = saml()
+    (app,) = conf["SOCIALACCOUNT_PROVIDERS"]["saml"]["APPS"]
+    advanced = app["settings"]["advanced"]
+    assert not advanced.get("authn_request_signed") and "private_key" not in advanced
+    query = login_redirect(client)
+    assert "SAMLRequest" in query
+    assert "Signature" not in query and "SigAlg" not in query
+    metadata = etree.fromstring(client.get(reverse("saml_metadata", args=[SLUG])).content)
+    (sp,) = metadata.findall(".//md:SPSSODescriptor", MD)
+    assert sp.get("AuthnRequestsSigned") == "false"
+    assert not metadata.findall(".//md:KeyDescriptor", MD)
+
+
+def test_with_an_sp_key_authn_requests_are_signed(client, saml, sp_keys, idp_keys, intruder_keys):
+    saml(SAML_SP_PRIVATE_KEY=sp_keys[0], SAML_SP_X509_CERT=sp_keys[1])
+    query = login_redirect(client)
+    assert redirect_signature_verifies(query, sp_keys[1])
+    assert not redirect_signature_verifies(query, intruder_keys[1])  # another key: no
+    # The signature covers the request: another request under it does not verify.
+    other = login_redirect(client)
+    assert other["SAMLRequest"] != query["SAMLRequest"]
+    assert not redirect_signature_verifies({**other, "Signature": query["Signature"]}, sp_keys[1])
+    # The signed request is the one the IdP answers: signing in works as before.
+    from onelogin.saml2.utils import OneLogin_Saml2_Utils
+
+    request_xml = OneLogin_Saml2_Utils.decode_base64_and_inflate(unquote(query["SAMLRequest"]))
+    request_id = etree.fromstring(request_xml).get("ID")
+    post_to_acs(client, saml_response(idp_keys, in_response_to=request_id))
+    assert signed_in_user(client).email == "ada.lovelace@acme.example"
+
+
+def test_with_an_sp_key_the_metadata_publishes_its_certificate(client, saml, sp_keys):
+    saml(SAML_SP_PRIVATE_KEY=sp_keys[0], SAML_SP_X509_CERT=sp_keys[1])
+    response = client.get(reverse("saml_metadata", args=[SLUG]))
+    assert response.status_code == 200
+    metadata = etree.fromstring(response.content)
+    (sp,) = metadata.findall(".//md:SPSSODescriptor", MD)
+    assert sp.get("AuthnRequestsSigned") == "true"
+    signing = sp.findall("md:KeyDescriptor[@use='signing']//ds:X509Certificate", MD)
+    assert [cert.text.strip() for cert in signing] == [pem_body(sp_keys[1])]
+    assert sp_keys[0].splitlines()[1] not in response.content.decode()  # never the key
+
+
+@pytest.mark.parametrize("missing", ["SAML_SP_PRIVATE_KEY", "SAML_SP_X509_CERT"])
+def test_half_configured_sp_key_pair_refuses_to_start(monkeypatch, tmp_path, idp_keys, missing):
+    from django.core.exceptions import ImproperlyConfigured
+
+    env = {
+        "SAML_IDP_ENTITY_ID": IDP_ENTITY_ID,
+        "SAML_IDP_SSO_URL": IDP_SSO_URL,
+        "SAML_IDP_X509_CERT": idp_keys[1],
+        "SAML_SP_PRIVATE_KEY": idp_keys[0],
+        "SAML_SP_X509_CERT": idp_keys[1],
+    }
+    del env[missing]
+    with pytest.raises(ImproperlyConfigured, match="SAML_SP_X509_CERT and SAML_SP_PRIVATE_KEY"):
+        settings_from_env(monkeypatch, tmp_path, **env)
+
+
+@pytest.mark.parametrize("problem", ["another key", "not PEM"])
+def test_unusable_sp_key_pair_refuses_to_start(
+    monkeypatch, tmp_path, idp_keys, sp_keys, intruder_keys, problem
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    key, cert = sp_keys
+    if problem == "another key":
+        key, match = intruder_keys[0], "is not the certificate of"
+    else:
+        cert, match = pem_body(cert), "must be a PEM certificate"
+    with pytest.raises(ImproperlyConfigured, match=match):
+        settings_from_env(
+            monkeypatch,
+            tmp_path,
+            SAML_IDP_ENTITY_ID=IDP_ENTITY_ID,
+            SAML_IDP_SSO_URL=IDP_SSO_URL,
+            SAML_IDP_X509_CERT=idp_keys[1],
+            SAML_SP_PRIVATE_KEY=key,
+            SAML_SP_X509_CERT=cert,
+        )
+
+
+def test_nameid_format_is_asked_for(client, saml):
+    from django.core.exceptions import ImproperlyConfigured
+    from onelogin.saml2.utils import OneLogin_Saml2_Utils
+
+    persistent = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+    for value in ("persistent", persistent):
+        saml(SAML_NAMEID_FORMAT=value)
+        query = login_redirect(client)
+        request = etree.fromstring(
+            OneLogin_Saml2_Utils.decode_base64_and_inflate(unquote(query["SAMLRequest"]))
+        )
+        ns = {"samlp": "urn:oasis:names:tc:SAML:2.0:protocol"}
+        assert request.find("samlp:NameIDPolicy", ns).get("Format") == persistent
+        metadata = etree.fromstring(client.get(reverse("saml_metadata", args=[SLUG])).content)
+        assert [f.text for f in metadata.findall(".//md:NameIDFormat", MD)] == [persistent]
+    with pytest.raises(ImproperlyConfigured, match="SAML_NAMEID_FORMAT"):
+        saml(SAML_NAMEID_FORMAT="forever")

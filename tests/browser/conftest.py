@@ -88,7 +88,7 @@ def page(browser_context):
 def sign_in(page, email, password):
     """Sign in through the real login form; returns once the home page is shown."""
     page.goto("/accounts/login/")
-    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("E-mail address", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.locator("form.form-login").get_by_role("button").click()
     page.wait_for_url(HOME_URL)

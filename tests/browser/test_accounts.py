@@ -17,7 +17,7 @@ CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+/")
 
 def test_sign_up_confirm_email_and_land_signed_in(page, live_server):
     page.goto("/accounts/signup/")
-    page.get_by_label("Email", exact=True).fill("jeanne.dupont@example.com")
+    page.get_by_label("E-mail address", exact=True).fill("jeanne.dupont@example.com")
     page.locator("input[name=display_name]").fill("Jeanne Dupont")
     page.locator("input[name=password1]").fill("A-sturdy-passphrase-42")
     page.locator("input[name=password2]").fill("A-sturdy-passphrase-42")
@@ -48,12 +48,12 @@ def test_sign_in_with_email_and_password(page, live_server):
     page.goto("/people/")  # a protected page: the login form, then back here
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/people/$"))
 
-    page.get_by_label("Email", exact=True).fill(user.email)
+    page.get_by_label("E-mail address", exact=True).fill(user.email)
     page.get_by_label("Password", exact=True).fill("not-the-password")
     page.locator("form.form-login").get_by_role("button").click()
     error = page.get_by_role("alert")
     expect(error).to_contain_text("not correct")
-    expect(page.get_by_label("Email", exact=True)).to_have_value(user.email)
+    expect(page.get_by_label("E-mail address", exact=True)).to_have_value(user.email)
 
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.locator("form.form-login").get_by_role("button").click()

@@ -3,6 +3,8 @@ answers, accept, comments, who was asked), editing with history, closing as a du
 lists and the unanswered queue, htmx fragments, and the same visibility matrix as the API."""
 
 import pytest
+from django.urls import reverse
+from django.utils.html import escape
 
 from agora.conversations.models import Post
 from agora.qa import votes
@@ -210,3 +212,33 @@ def test_ask_page_hints_in_the_readers_language(client_for):
     assert "à 5, séparés par des espaces ou des virgules" in page
     page = client_for(employee(language="en")).get("/questions/ask/").content.decode()
     assert "Up to 5, separated by spaces or commas" in page
+
+
+def test_the_askers_name_links_to_their_profile(client_for):
+    ana, bob = employee(), employee()
+    q = ask(ana, "Who rotates the VPN certificates?")
+    profile_url = reverse("people:profile", args=[ana.username])
+    link = f'<a href="{profile_url}">{escape(ana.profile.display_name)}</a>'
+    c = client_for(bob)
+    page = c.get(f"/questions/{q.pk}/").content.decode()
+    assert f"Asked by {link}" in page
+    assert f"asked by {link}" in c.get("/questions/").content.decode()
+    assert f"asked by {link}" in c.get("/questions/unanswered/").content.decode()
+    assert c.get(profile_url).status_code == 200
+    page = client_for(employee(language="fr")).get(f"/questions/{q.pk}/").content.decode()
+    assert f"Posée par {link}" in page
+
+
+def test_a_guest_sees_the_askers_link_as_on_post_cards(client_for, world):  # noqa: F811
+    # The extranet question's asker is a fellow member: the guest may open their profile.
+    extern, owner = world["people"]["guest"], world["people"]["owner"]
+    c = client_for(extern)
+    page = c.get(f"/questions/{world['questions']['extranet'].pk}/").content.decode()
+    profile_url = reverse("people:profile", args=[owner.username])
+    assert f'Asked by <a href="{profile_url}">' in page
+    assert c.get(profile_url).status_code == 200
+    # Someone the guest may not see stays hidden behind the link, as from a post card.
+    assert (
+        c.get(reverse("people:profile", args=[world["people"]["outsider"].username])).status_code
+        == 404
+    )
