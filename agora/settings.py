@@ -208,6 +208,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Agora"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_ADAPTER = "agora.accounts.adapter.AgoraSocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "agora.accounts.entrance_forms.SocialSignupForm"}
 SOCIALACCOUNT_PROVIDERS = {}
 if os.environ.get("OIDC_SERVER_URL"):
     # One OpenID Connect identity provider (Keycloak, Entra ID, Okta, ...), configured by env.

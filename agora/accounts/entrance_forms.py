@@ -8,6 +8,7 @@ forms there would be a circular import.
 """
 
 from allauth.account import forms as allauth_forms
+from allauth.socialaccount import forms as socialaccount_forms
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +37,12 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _use_agora_email_label(self.fields["email"])
+
+
+class SocialSignupForm(socialaccount_forms.SignupForm):
+    """The form a single sign-on newcomer fills when their address needs a look (SSO)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "email" in self.fields:
+            _use_agora_email_label(self.fields["email"])
