@@ -19,18 +19,6 @@ from .helpers import answered
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _language_restored():
-    """Requests in French leave French active in the thread (LocaleMiddleware does not undo
-    it): put back what was active, so later tests are not worded in French."""
-    before = translation.get_language()
-    yield
-    if before is None:
-        translation.deactivate_all()
-    else:
-        translation.activate(before)
-
-
 NOW = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
 
 

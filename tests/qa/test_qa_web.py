@@ -242,3 +242,14 @@ def test_a_guest_sees_the_askers_link_as_on_post_cards(client_for, world):  # no
         c.get(reverse("people:profile", args=[world["people"]["outsider"].username])).status_code
         == 404
     )
+
+
+def test_the_answerers_name_links_to_their_profile(client_for):
+    ana, bob = employee(), employee()
+    q = ask(ana, "Who renews the TLS certificates?")
+    answer(bob, q, "The platform team, every 60 days.")
+    profile_url = reverse("people:profile", args=[bob.username])
+    link = f'<a href="{profile_url}">{escape(bob.profile.display_name)}</a>'
+    assert f"answered by {link}" in client_for(ana).get(f"/questions/{q.pk}/").content.decode()
+    page = client_for(employee(language="fr")).get(f"/questions/{q.pk}/").content.decode()
+    assert f"réponse de {link}" in page

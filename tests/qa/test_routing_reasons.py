@@ -23,18 +23,6 @@ from tests.qa.test_routing import make_expert
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _language_restored():
-    """Requests in French leave French active in the thread (LocaleMiddleware does not undo
-    it): put back what was active, so later tests are not worded in French."""
-    before = translation.get_language()
-    yield
-    if before is None:
-        translation.deactivate_all()
-    else:
-        translation.activate(before)
-
-
 EN_NOW = "2 accepted answers on kubernetes, most recent just now"
 FR_NOW = "2 réponses acceptées sur kubernetes, la plus récente à l&#x27;instant"
 EN_3W = "2 accepted answers on kubernetes, most recent 3\xa0weeks ago"
