@@ -237,63 +237,9 @@ _SAML_IDP = {
 # it, AuthnRequests are signed and the certificate is published in the SP's metadata.
 _SAML_SP_CERT = os.environ.get("SAML_SP_X509_CERT", "").strip()
 _SAML_SP_KEY = os.environ.get("SAML_SP_PRIVATE_KEY", "").strip()
-_SAML_NAMEID_FORMATS = {
-    "persistent": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-    "transient": "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
-    "emailaddress": "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
-    "unspecified": "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
-}
-
-
-def _saml_sp_signing(cert_pem: str, key_pem: str) -> dict:
-    """allauth's "advanced" SP key settings: none, or a matching RSA certificate and key."""
-    from django.core.exceptions import ImproperlyConfigured
-
-    if not cert_pem and not key_pem:
-        return {}
-    if not (cert_pem and key_pem):
-        raise ImproperlyConfigured(
-            "SAML signing needs both SAML_SP_X509_CERT and SAML_SP_PRIVATE_KEY, or neither"
-        )
-    from cryptography import x509
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    try:
-        cert = x509.load_pem_x509_certificate(cert_pem.encode())
-        key = serialization.load_pem_private_key(key_pem.encode(), password=None)
-    except (ValueError, TypeError) as error:
-        raise ImproperlyConfigured(
-            "SAML_SP_X509_CERT and SAML_SP_PRIVATE_KEY must be a PEM certificate and an "
-            f"unencrypted PEM private key: {error}"
-        ) from None
-    spki = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise ImproperlyConfigured("SAML_SP_PRIVATE_KEY must be an RSA key")
-    if cert.public_key().public_bytes(*spki) != key.public_key().public_bytes(*spki):
-        raise ImproperlyConfigured(
-            "SAML_SP_X509_CERT is not the certificate of SAML_SP_PRIVATE_KEY"
-        )
-    return {"x509cert": cert_pem, "private_key": key_pem, "authn_request_signed": True}
-
-
-def _saml_nameid_format(value: str) -> str | None:
-    """SAML_NAMEID_FORMAT: a short name (persistent, transient, emailAddress, unspecified) or
-    a full URN; unset: python3-saml's default (unspecified)."""
-    value = value.strip()
-    if not value or value.startswith("urn:"):
-        return value or None
-    if value.lower() not in _SAML_NAMEID_FORMATS:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured(
-            "SAML_NAMEID_FORMAT must be a URN or one of persistent, transient, emailAddress, "
-            "unspecified"
-        )
-    return _SAML_NAMEID_FORMATS[value.lower()]
-
-
 if _SAML_IDP["metadata_url"] or all(_SAML_IDP[k] for k in ("entity_id", "sso_url", "x509cert")):
+    from agora.accounts import saml_config
+
     _saml_trusted = env_list("SAML_TRUSTED_EMAIL_DOMAINS")
     SOCIALACCOUNT_PROVIDERS["saml"] = {
         "APPS": [
@@ -346,11 +292,11 @@ if _SAML_IDP["metadata_url"] or all(_SAML_IDP[k] for k in ("entity_id", "sso_url
                         "want_message_signed": env_bool("SAML_WANT_MESSAGE_SIGNED", False),
                         "reject_idp_initiated_sso": not env_bool("SAML_ALLOW_IDP_INITIATED"),
                         # The NameID format asked for in AuthnRequests and the SP's metadata.
-                        "name_id_format": _saml_nameid_format(
+                        "name_id_format": saml_config.nameid_format(
                             os.environ.get("SAML_NAMEID_FORMAT", "")
                         ),
                         # With the SP's key pair: signed AuthnRequests, certificate published.
-                        **_saml_sp_signing(_SAML_SP_CERT, _SAML_SP_KEY),
+                        **saml_config.sp_signing(_SAML_SP_CERT, _SAML_SP_KEY),
                     },
                 },
             }

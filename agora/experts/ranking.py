@@ -762,8 +762,3 @@ def _evidence(rows, found, tag_terms, skill_links, features) -> dict:
             for link in skill_links
         ],
     }
-
-
-def _reasons(e: dict) -> list[str]:
-    """Why, in the active language (reasons.py words the data of reasons.from_evidence)."""
-    return reasons.word(reasons.from_evidence(e))

@@ -113,38 +113,29 @@ def _is_just_now(when: dt.datetime, now: dt.datetime) -> bool:
     return now - when < JUST_NOW
 
 
-def _ago(when: dt.datetime, now: dt.datetime) -> str:
-    return timesince(when, now, depth=1)
+def _recency(when: dt.datetime, now: dt.datetime) -> str:
+    """How long ago the latest evidence is, as of `now`: "3 weeks ago", or "just now"."""
+    if _is_just_now(when, now):
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(when, now, depth=1)}
 
 
 def _word_one(reason: dict, now: dt.datetime) -> str:
     kind = reason["kind"]
     if kind in ("accepted_on_tag", "answers_on_tag"):
         n, tag = int(reason["count"]), str(reason["tag"])
-        when = _when(reason["last_at"])
+        when = _recency(_when(reason["last_at"]), now)
         if kind == "accepted_on_tag":
-            if _is_just_now(when, now):
-                return ngettext(
-                    "%(n)d accepted answer on %(tag)s, most recent just now",
-                    "%(n)d accepted answers on %(tag)s, most recent just now",
-                    n,
-                ) % {"n": n, "tag": tag}
             return ngettext(
-                "%(n)d accepted answer on %(tag)s, most recent %(when)s ago",
-                "%(n)d accepted answers on %(tag)s, most recent %(when)s ago",
+                "%(n)d accepted answer on %(tag)s, most recent %(when)s",
+                "%(n)d accepted answers on %(tag)s, most recent %(when)s",
                 n,
-            ) % {"n": n, "tag": tag, "when": _ago(when, now)}
-        if _is_just_now(when, now):
-            return ngettext(
-                "%(n)d answer on %(tag)s, most recent just now",
-                "%(n)d answers on %(tag)s, most recent just now",
-                n,
-            ) % {"n": n, "tag": tag}
+            ) % {"n": n, "tag": tag, "when": when}
         return ngettext(
-            "%(n)d answer on %(tag)s, most recent %(when)s ago",
-            "%(n)d answers on %(tag)s, most recent %(when)s ago",
+            "%(n)d answer on %(tag)s, most recent %(when)s",
+            "%(n)d answers on %(tag)s, most recent %(when)s",
             n,
-        ) % {"n": n, "tag": tag, "when": _ago(when, now)}
+        ) % {"n": n, "tag": tag, "when": when}
     if kind == "similar_questions":
         return _("Answered questions much like this one")
     if kind == "skill":
@@ -161,16 +152,9 @@ def _word_one(reason: dict, now: dt.datetime) -> str:
         return _("Skill: %(skill)s (%(level)s)") % {"skill": name, "level": level}
     if kind == "answers_total":
         n, accepted = int(reason["count"]), int(reason.get("accepted") or 0)
-        when = _when(reason["last_at"])
-        if _is_just_now(when, now):
-            return ngettext(
-                "%(n)d answer in all (%(acc)d accepted), the latest just now",
-                "%(n)d answers in all (%(acc)d accepted), the latest just now",
-                n,
-            ) % {"n": n, "acc": accepted}
         return ngettext(
-            "%(n)d answer in all (%(acc)d accepted), the latest %(when)s ago",
-            "%(n)d answers in all (%(acc)d accepted), the latest %(when)s ago",
+            "%(n)d answer in all (%(acc)d accepted), the latest %(when)s",
+            "%(n)d answers in all (%(acc)d accepted), the latest %(when)s",
             n,
-        ) % {"n": n, "acc": accepted, "when": _ago(when, now)}
+        ) % {"n": n, "acc": accepted, "when": _recency(_when(reason["last_at"]), now)}
     return ""

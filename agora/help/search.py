@@ -50,18 +50,11 @@ register(
         queryset=lambda: (
             HelpItem.objects.select_related("author").prefetch_related("tags").order_by("id")
         ),
-        label="Help",
+        label=gettext_lazy("Help"),
         # Readable exactly like a post of the same community (company-wide when it has none).
         prefilter=community_content,
     )
 )
-
-try:  # the search page names result types from its own table; add ours to it
-    from agora.search.views import TYPE_LABELS
-
-    TYPE_LABELS.setdefault("help", gettext_lazy("Help"))
-except ImportError:  # pragma: no cover - the page may name types another way
-    pass
 
 
 def _reindex_later(pk: int) -> None:

@@ -110,7 +110,7 @@ register(
             .prefetch_related("hashtags")
             .order_by("id")
         ),
-        label="Questions",
+        label=gettext_lazy("Questions"),
         **_PREFILTER,
     )
 )
@@ -121,18 +121,10 @@ register(
         build=build_answer,
         visible=answer_visible,
         queryset=_answers,
-        label="Answers",
+        label=gettext_lazy("Answers"),
         **_PREFILTER,
     )
 )
-
-try:  # the search page names result types from its own table; add ours to it
-    from agora.search.views import TYPE_LABELS
-
-    TYPE_LABELS.setdefault("question", gettext_lazy("Questions"))
-    TYPE_LABELS.setdefault("answer", gettext_lazy("Answers"))
-except ImportError:  # pragma: no cover - the page may name types another way
-    pass
 
 
 def _reindex_answer_later(pk) -> None:

@@ -3,6 +3,7 @@ communities, hashtags. Visibility comes from each app's own rules module."""
 
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from agora.communities.models import Community
 from agora.communities.visibility import listed_communities
@@ -266,10 +267,10 @@ register(
         queryset=lambda: Profile.objects.select_related("user").prefetch_related(
             "skill_links__skill", "interest_links__interest"
         ),
-        label="People",
+        label=gettext_lazy("People"),
     )
 )
-for _kind, _label in (("post", "Posts"), ("article", "Articles")):
+for _kind, _label in (("post", gettext_lazy("Posts")), ("article", gettext_lazy("Articles"))):
     register(
         DocType(
             name=_kind,
@@ -303,7 +304,7 @@ register(
             .only(*COMMENT_FIELDS)
             .order_by("id")
         ),
-        label="Comments",
+        label=gettext_lazy("Comments"),
     )
 )
 register(
@@ -313,7 +314,7 @@ register(
         build=build_community,
         visible=community_visible,
         queryset=lambda: Community.objects.order_by("id"),
-        label="Communities",
+        label=gettext_lazy("Communities"),
     )
 )
 register(
@@ -323,6 +324,6 @@ register(
         build=build_hashtag,
         visible=hashtag_visible,
         queryset=lambda: Hashtag.objects.order_by("id"),
-        label="Hashtags",
+        label=gettext_lazy("Hashtags"),
     )
 )

@@ -50,6 +50,7 @@ class DocType:
     visible: Callable[[Any], Q]
     # all objects to (re)index, for search_reindex
     queryset: Callable[[], Iterable]
+    # the name of its results (a tab of the search page), translated when shown
     label: str = ""
     extra: dict = field(default_factory=dict)
     # ViewerScope -> Q over SearchDocument columns (see the module docstring); None: none

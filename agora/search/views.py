@@ -7,25 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from agora.core.errors import Invalid
 
-from . import services
-
-TYPE_LABELS = {
-    "person": gettext_lazy("People"),
-    "post": gettext_lazy("Posts"),
-    "article": gettext_lazy("Articles"),
-    "comment": gettext_lazy("Comments"),
-    "community": gettext_lazy("Communities"),
-    "hashtag": gettext_lazy("Hashtags"),
-}
+from . import registry, services
 
 
 def _label(name: str) -> str:
-    label = TYPE_LABELS.get(name)
-    return str(label) if label is not None else name
+    """A result type's name in the active language (its DocType's label)."""
+    doc_type = registry.get(name)
+    return str(doc_type.label) if doc_type is not None and doc_type.label else name
 
 
 def _date(value: str, field: str, errors: dict) -> dt.date | None:
