@@ -284,6 +284,8 @@ if _SAML_IDP["metadata_url"] or all(_SAML_IDP[k] for k in ("entity_id", "sso_url
                     # first SAML sign-in with one links to the account that has it.
                     "verified_email": True if _saml_trusted == ["*"] else _saml_trusted,
                     "email_authentication": True,
+                    # Agora's own (agora/accounts/saml_logout.py): unsigned logout messages.
+                    "unsigned_logout_allowed": env_bool("SAML_ALLOW_UNSIGNED_LOGOUT"),
                     "advanced": {
                         "strict": True,
                         # A response with no valid signature is always rejected; these say

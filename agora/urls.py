@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from agora.accounts.saml_logout import single_logout
 from agora.api import api
 from agora.core import views as core_views
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Before allauth's own: its SAML single-logout view accepts unsigned messages.
+    path("accounts/saml/<str:organization_slug>/sls/", single_logout),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("agora.accounts.urls")),
     path("people/", include("agora.people.urls")),

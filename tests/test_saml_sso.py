@@ -7,6 +7,7 @@ signature, issuer, audience and validity checks are python3-saml's own, not mock
 
 import base64
 import datetime
+import html
 import runpy
 import uuid
 from pathlib import Path
@@ -599,9 +600,8 @@ def redirect_signature_verifies(query: dict[str, str], cert_pem: str) -> bool:
     from cryptography.hazmat.primitives.asymmetric import padding
 
     assert unquote(query["SigAlg"]) == RSA_SHA256
-    signed = "&".join(
-        f"{name}={query[name]}" for name in ("SAMLRequest", "RelayState", "SigAlg") if name in query
-    )
+    names = ("SAMLRequest", "SAMLResponse", "RelayState", "SigAlg")
+    signed = "&".join(f"{name}={query[name]}" for name in names if name in query)
     public_key = x509.load_pem_x509_certificate(cert_pem.encode()).public_key()
     try:
         public_key.verify(
@@ -719,3 +719,122 @@ def test_nameid_format_is_asked_for(client, saml):
         assert [f.text for f in metadata.findall(".//md:NameIDFormat", MD)] == [persistent]
     with pytest.raises(ImproperlyConfigured, match="SAML_NAMEID_FORMAT"):
         saml(SAML_NAMEID_FORMAT="forever")
+
+
+# --- Single logout started at the IdP ---------------------------------------------------------
+
+IDP_SLO_URL = "https://idp.example.com/realms/acme/protocol/saml/logout"
+SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
+
+
+def sign_redirect(keys, query: dict[str, str]) -> dict[str, str]:
+    """What an IdP does to a HTTP-Redirect message (SAML bindings 3.4.4.1): the URL-encoded
+    SAMLRequest/SAMLResponse, RelayState and SigAlg, in that order, signed with its key."""
+    from urllib.parse import quote_plus
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    query = {**query, "SigAlg": RSA_SHA256}
+    names = ("SAMLRequest", "SAMLResponse", "RelayState", "SigAlg")
+    signed = "&".join(f"{name}={quote_plus(query[name])}" for name in names if name in query)
+    key = serialization.load_pem_private_key(keys[0].encode(), password=None)
+    signature = key.sign(signed.encode(), padding.PKCS1v15(), hashes.SHA256())
+    return {**query, "Signature": base64.b64encode(signature).decode()}
+
+
+def idp_logout(keys, *, kind="LogoutRequest", sign=True) -> str:
+    """The SLS URL an IdP sends the browser to: a LogoutRequest for Ada (or an unsolicited
+    successful LogoutResponse), deflated, signed with `keys` unless sign=False."""
+    from urllib.parse import urlencode
+
+    from onelogin.saml2.utils import OneLogin_Saml2_Utils
+
+    now = _saml_time(datetime.datetime.now(datetime.UTC))
+    destination = f"{AGORA}{reverse('saml_sls', args=[SLUG])}"
+    if kind == "LogoutRequest":
+        body = (
+            '<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"'
+            ">employee-0042</saml:NameID>"
+        )
+    else:
+        success = "urn:oasis:names:tc:SAML:2.0:status:Success"
+        body = f'<samlp:Status><samlp:StatusCode Value="{success}"/></samlp:Status>'
+    xml = (
+        f'<samlp:{kind} xmlns:samlp="{SAMLP}" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"'
+        f' ID="_l{uuid.uuid4().hex}" Version="2.0" IssueInstant="{now}"'
+        f' Destination="{destination}"><saml:Issuer>{IDP_ENTITY_ID}</saml:Issuer>{body}'
+        f"</samlp:{kind}>"
+    )
+    name = "SAMLRequest" if kind == "LogoutRequest" else "SAMLResponse"
+    query = {name: OneLogin_Saml2_Utils.deflate_and_base64_encode(xml), "RelayState": "bye"}
+    if sign:
+        query = sign_redirect(keys, query)
+    return f"{reverse('saml_sls', args=[SLUG])}?{urlencode(query)}"
+
+
+@pytest.fixture
+def signed_in_by_saml(client, saml, idp_keys):
+    saml(SAML_IDP_SLO_URL=IDP_SLO_URL)
+    post_to_acs(client, saml_response(idp_keys, in_response_to=start_login(client)))
+    assert signed_in_user(client) is not None
+    return saml
+
+
+def test_signed_logout_request_from_the_idp_signs_the_person_out(
+    client, signed_in_by_saml, idp_keys
+):
+    response = client.get(idp_logout(idp_keys))
+    assert response.status_code == 302
+    location = urlparse(response["Location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == IDP_SLO_URL
+    query = dict(part.split("=", 1) for part in location.query.split("&"))
+    assert unquote(query["RelayState"]) == "bye"
+    assert "Signature" not in query  # no SP key: nothing to sign with
+    assert signed_in_user(client) is None
+
+
+def test_with_an_sp_key_the_logout_response_is_signed(
+    client, signed_in_by_saml, idp_keys, sp_keys, intruder_keys
+):
+    signed_in_by_saml(
+        SAML_IDP_SLO_URL=IDP_SLO_URL, SAML_SP_PRIVATE_KEY=sp_keys[0], SAML_SP_X509_CERT=sp_keys[1]
+    )
+    response = client.get(idp_logout(idp_keys))
+    assert response.status_code == 302
+    query = dict(part.split("=", 1) for part in urlparse(response["Location"]).query.split("&"))
+    assert "SAMLResponse" in query
+    assert redirect_signature_verifies(query, sp_keys[1])
+    assert not redirect_signature_verifies(query, intruder_keys[1])
+    assert signed_in_user(client) is None
+
+
+@pytest.mark.parametrize("kind", ["LogoutRequest", "LogoutResponse"])
+def test_unsigned_logout_message_is_refused(client, signed_in_by_saml, idp_keys, kind):
+    person = signed_in_user(client)
+    response = client.get(idp_logout(idp_keys, kind=kind, sign=False))
+    assert response.status_code == 400
+    assert "is not signed" in response.content.decode()
+    assert signed_in_user(client) == person
+
+
+def test_unsigned_logout_is_refused_in_french_too(client, signed_in_by_saml, idp_keys):
+    response = client.get(idp_logout(idp_keys, sign=False), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert "n'est pas signé" in html.unescape(response.content.decode())
+
+
+def test_logout_request_signed_by_another_key_is_refused(client, signed_in_by_saml, intruder_keys):
+    person = signed_in_user(client)
+    response = client.get(idp_logout(intruder_keys))
+    assert response.status_code == 400
+    assert signed_in_user(client) == person
+
+
+def test_unsigned_logout_can_be_allowed_for_an_idp_that_cannot_sign(
+    client, signed_in_by_saml, idp_keys
+):
+    signed_in_by_saml(SAML_IDP_SLO_URL=IDP_SLO_URL, SAML_ALLOW_UNSIGNED_LOGOUT="1")
+    response = client.get(idp_logout(idp_keys, sign=False))
+    assert response.status_code == 302
+    assert signed_in_user(client) is None

@@ -38,7 +38,14 @@ def sp_signing(cert_pem: str, key_pem: str) -> dict:
         raise ImproperlyConfigured(
             "SAML_SP_X509_CERT is not the certificate of SAML_SP_PRIVATE_KEY"
         )
-    return {"x509cert": cert_pem, "private_key": key_pem, "authn_request_signed": True}
+    return {
+        "x509cert": cert_pem,
+        "private_key": key_pem,
+        "authn_request_signed": True,
+        # The LogoutResponse answering an IdP's LogoutRequest (and any LogoutRequest).
+        "logout_request_signed": True,
+        "logout_response_signed": True,
+    }
 
 
 def nameid_format(value: str) -> str | None:
