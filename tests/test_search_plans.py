@@ -437,6 +437,21 @@ def _rank_rows(table="search_rank"):
         return cur.fetchall()
 
 
+def _typeahead_rows():
+    # search_typeahead (migration 0009): search_rank's terms and the prefixes of 3-5 letters.
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT r.id, r.doc_type, r.community_id, r.created_at, "
+            "r.tsv = strip(d.tsv) || search_id_block(d.id) || search_prefixes(d.tsv) "
+            "FROM search_typeahead r LEFT JOIN search_searchdocument d ON d.id = r.id ORDER BY r.id"
+        )
+        return cur.fetchall()
+
+
+def _typeahead_documents():
+    return [d for d in _documents() if d[1] not in backends.TYPEAHEAD_LEFT_OUT]
+
+
 def _documents(titled=False):
     from agora.search.models import SearchDocument
 
@@ -456,8 +471,12 @@ def test_pg_the_narrow_tables_follow_every_write(world):
 
     article = make_post(world.owner, "Corps", title="Zeppelin au salon", kind="article")
     post = make_post(world.owner, "Zeppelin sans titre", community=world.open)
+    with committed():
+        conv.add_comment(world.owner, post.pk, "Zeppelin en commentaire")
     assert _rank_rows() == _documents()
     assert _rank_rows("search_rank_title") == _documents(titled=True)
+    assert _typeahead_rows() == _typeahead_documents()
+    assert "comment" in {d[1] for d in _documents()}
     from agora.search.models import SearchDocument
 
     titled = SearchDocument.objects.get(doc_type="article", object_id=article.pk)
@@ -466,12 +485,21 @@ def test_pg_the_narrow_tables_follow_every_write(world):
         post.body = "Dirigeable désormais"
         post.save()
     assert ("post", post.pk) in hits(world.reader, "desormais")
+    assert _typeahead_rows() == _typeahead_documents()
     with committed():
         conv.delete_post(world.owner, world.open_post.pk)
     assert _rank_rows() == _documents()
+    assert _typeahead_rows() == _typeahead_documents()
     assert reindex_all() > 0
     assert _rank_rows() == _documents()
     assert _rank_rows("search_rank_title") == _documents(titled=True)
+    assert _typeahead_rows() == _typeahead_documents()
+    with connection.cursor() as cur:  # the prefixes are there, as the typed query names them
+        cur.execute(
+            f"SELECT COUNT(*) FROM search_typeahead WHERE tsv @@ {backends.TYPEAHEAD_TSQUERY}",
+            ["'desor':*"],
+        )
+        assert cur.fetchone()[0] == 1
     assert len(_documents(titled=True)) >= 1
 
 

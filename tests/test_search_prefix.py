@@ -320,3 +320,74 @@ def test_pg_every_plan_finds_the_same_prefix_matches(ana, monkeypatch):
             assert results() == plain, plan
             m.setattr(backends.Allowed, "on_rank_tables", property(lambda self: False))
             assert results() == plain, plan
+
+
+# --- what the suggestions hold ----------------------------------------------------------------
+
+
+def test_suggestions_leave_comments_out_and_the_results_page_has_them(client_for, ana):
+    from agora.conversations import services as conv
+
+    parent = post(ana, "Le zeppelin du salon")
+    with committed():
+        comment = conv.add_comment(ana, parent.pk, "Un zeppelin de plus dans ce fil")
+    assert [(h.type, h.id) for h in services.suggest(ana, "zepp")] == [("post", parent.pk)]
+    found = {(h.type, h.id) for h in services.search(ana, "zeppelin").items}
+    assert found == {("post", parent.pk), ("comment", comment.pk)}
+    html = client_for(ana).get("/search/suggest", {"q": "zepp"}).content.decode()
+    assert f"/posts/{parent.pk}/" in html and f"#comment-{comment.pk}" not in html
+    page = client_for(ana).get("/search/", {"q": "zeppelin"}).content.decode()
+    assert f"comment-{comment.pk}" in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
+def test_pg_suggestions_read_the_prefix_lexemes_and_find_what_prefixes_find(ana, monkeypatch):
+    """search_typeahead's '^mon' lexemes (migration 0009) and search_rank's 'mon':*: the same
+    suggestions, through every plan; a longer prefix stays `:*` on the typeahead table."""
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    monkeypatch.setattr(backends, "TITLE_CANDIDATES", 2)
+    monkeypatch.setattr(backends, "OR_CANDIDATES", 3)
+    open_ = make_community(ana, kind="open", name="Vitrine")
+    for i in range(6):
+        make_post(ana, f"Montgolfière numéro {i}", community=open_)
+        make_post(ana, "Corps", title=f"Montgolfières en escale {i}", kind="article")
+    queries = ["mon", "montg", "montgol", "montgolfiere esc", "numero mont"]
+
+    def results():
+        compiled.clear()
+        return [
+            [(h.type, h.id, h.score) for h in services.suggest(ana, q, limit=20)] for q in queries
+        ]
+
+    sqls = []
+    real_fetch = backends._fetch
+    monkeypatch.setattr(
+        backends, "_fetch", lambda sql, p: sqls.append((sql, p)) or real_fetch(sql, p)
+    )
+    typed = results()
+    assert all(typed)
+    assert any(
+        "FROM search_typeahead AS" in sql and "regexp_replace(" in sql and "'mon':*" in str(p)
+        for sql, p in sqls
+    )
+    with monkeypatch.context() as m:  # the same words through search_rank's `:*`
+        m.setattr(backends.Allowed, "in_typeahead", property(lambda self: False))
+        del sqls[:]
+        assert results() == typed
+        assert not any("search_typeahead" in sql for sql, _ in sqls)
+    plans = [{"PG_WALK_ABOVE": 0}, {"PG_WINDOW_ABOVE": 1}, {"PG_TITLE_WALK_ABOVE": 0}]
+    for plan in plans:
+        with monkeypatch.context() as m:
+            for name, value in plan.items():
+                m.setattr(backends, name, value)
+            assert results() == typed, plan
+    # A prefix's frequency is sampled on the typeahead table, by its lexeme.
+    from django.test.utils import CaptureQueriesContext
+
+    low, high = backends.id_range()
+    monkeypatch.setattr(backends, "PG_DF_WINDOW", high - low)
+    monkeypatch.setattr(backends, "_pg_common_terms", lambda cur, column="tsv": {})
+    for term, table in (("montg*", "search_typeahead"), ("montgolf*", "search_rank")):
+        with CaptureQueriesContext(connection) as counted:
+            assert backends.doc_frequency(term, low, high) >= 12
+        assert f"FROM {table} WHERE" in counted.captured_queries[-1]["sql"], term

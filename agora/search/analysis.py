@@ -361,6 +361,10 @@ class ParsedQuery:
         parts = ["(" + " | ".join(tsquery_term(s, weight) for s in g) + ")" for g in self.groups]
         return (" & " if mode == "and" else " | ").join(parts)
 
+    @property
+    def has_prefix(self) -> bool:
+        return any(is_prefix(t) for g in self.groups for t in g)
+
 
 def fts5_term(term: str) -> str:
     """One query term (a stem or a prefix) in FTS5's syntax."""

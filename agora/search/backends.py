@@ -17,10 +17,14 @@ Search-as-you-type (analysis.ParsedQuery with `prefix`): the word being typed is
 index terms, FTS5's `"proj"*` and to_tsquery's `'proj':*`: the same terms match on both engines
 and the candidates are bounded as for any query. FTS5 keeps prefix indexes of 3, 4 and 5
 characters (migration 0008): such a prefix is one doclist, read newest first like a word;
-a longer one, and any prefix on PostgreSQL, is found in the engine's sorted dictionary and
-its terms' doclists merged, which costs more for a prefix of very common terms (enterprise-M
-on SQLite: ~55 ms for "quarte", ~0.2 ms for "quart"). One- and two-letter words are never prefixes
-(analysis.MIN_PREFIX_CHARS).
+a longer one is found in the engine's sorted dictionary and its terms' doclists merged, which
+costs more for a prefix of very common terms (enterprise-M on SQLite: ~55 ms for "quarte",
+~0.2 ms for "quart"). PostgreSQL does the same with search_typeahead (migration 0009): the
+narrow rows of every document but comments (TYPEAHEAD_LEFT_OUT, which the header's suggestions
+leave out), their tsvectors also holding each term's 3-, 4- and 5-letter prefixes as lexemes,
+searched when the filter leaves those types out; elsewhere a prefix is `:*`, which GIN answers
+by collecting every posting of every term it starts. One- and two-letter words are never
+prefixes (analysis.MIN_PREFIX_CHARS).
 """
 
 import datetime as dt
@@ -39,6 +43,7 @@ from agora.core.db import fast_timestamps
 
 from .analysis import ParsedQuery, fts5_term, is_prefix, tsquery_term
 
+TYPEAHEAD_LEFT_OUT = frozenset({"comment"})  # document types search_typeahead does not hold
 CANDIDATES = 200  # newest matches scored per query ("all words")
 OR_CANDIDATES = 250  # the same for the "any word" fallback (few documents had all words)
 TITLE_CANDIDATES = 100  # extra title matches scored when the first bound was reached
@@ -82,6 +87,13 @@ SQLITE_TRIGGER_NAMES = (
     "search_fts_title_au_new",
 )
 TSQUERY = "to_tsquery('simple'::regconfig, %s)"
+# search_typeahead (migration 0009): the same query, its prefixes of TYPEAHEAD_PREFIX_LENGTHS
+# letters ('han':*) turned into the lexemes that table holds for them ('^han'). Rewritten in
+# the tsquery's text, since to_tsquery's parser drops the "^"; planned as a constant.
+TYPEAHEAD_PREFIX_LENGTHS = (3, 4, 5)
+TYPEAHEAD_TSQUERY = (
+    f"regexp_replace({TSQUERY}::text, " + r"'''([^'']{3,5})'':\*', '''^\1''', 'g')::tsquery"
+)
 # The columns of the narrow tables search_rank and search_rank_title (migration 0006) that a
 # column filter may use; a filter on any other column walks the documents themselves.
 RANK_COLUMNS = {"id", "doc_type", "audience", "community_id", "author_id", "created_at"}
@@ -95,6 +107,13 @@ PG_RANK_FILL = [  # the narrow tables from the documents (migrations 0006, 0007)
     "FROM search_searchdocument WHERE title_terms <> '' ORDER BY id",
     "CREATE INDEX IF NOT EXISTS search_rank_tsv ON search_rank USING GIN (tsv)",
     "CREATE INDEX IF NOT EXISTS search_rank_title_tsv ON search_rank_title USING GIN (title_tsv)",
+    # migration 0009 (the types left out: TYPEAHEAD_LEFT_OUT)
+    "INSERT INTO search_typeahead "
+    "(id, doc_type, audience, community_id, author_id, created_at, tsv) "
+    "SELECT id, doc_type, audience, community_id, author_id, created_at, "
+    "strip(tsv) || search_id_block(id) || search_prefixes(tsv) FROM search_searchdocument "
+    "WHERE doc_type NOT IN ('comment') ORDER BY id",
+    "CREATE INDEX IF NOT EXISTS search_typeahead_tsv ON search_typeahead USING GIN (tsv)",
 ]
 PG_TITLED_INDEX = (  # migration 0005: the titled documents by id, walked for frequent title words
     "CREATE INDEX IF NOT EXISTS search_doc_titled ON search_searchdocument (id) "
@@ -126,13 +145,14 @@ class Allowed:
     `where` is None when the filter needs a join (a prefilter on another table's columns): the
     engine queries are then built by the ORM, as before."""
 
-    def __init__(self, queryset, ids: tuple[int, int] | None = None):
+    def __init__(self, queryset, ids: tuple[int, int] | None = None, types=None):
         # A Q over SearchDocument is compiled at most once per distinct Q (see `where`).
         self._q = queryset if isinstance(queryset, Q) else None
         self._queryset = None if self._q is not None else queryset
         self._where: tuple[str, list] | None | bool = False
         self._kept: list | None = None  # this filter's entry in _kept, when it has one
         self._ids = ids
+        self._types = frozenset(types) if types is not None else None  # None: any type
 
     @property
     def queryset(self):
@@ -196,6 +216,13 @@ class Allowed:
             return False
         columns = set(re.findall(r'"?search_searchdocument"?\."?(\w+)"?', self.where[0]))
         return columns <= RANK_COLUMNS
+
+    @property
+    def in_typeahead(self) -> bool:
+        """PostgreSQL: whether search_typeahead holds every document the filter may keep."""
+        return (
+            self._types is not None and not self._types & TYPEAHEAD_LEFT_OUT and self.on_rank_tables
+        )
 
 
 def where_sql(queryset) -> tuple[str, list] | None:
@@ -375,6 +402,8 @@ PG_TITLE_WALK_ABOVE = 2_500  # expected title matches above which titled documen
 
 def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidates:
     tsquery = query.tsquery(mode)
+    # Search-as-you-type: the prefixes as search_typeahead's lexemes (migration 0009).
+    typeahead = query.has_prefix and allowed.in_typeahead
     # FTS5 intersects its doclists with seeks, so "newest first" is cheap whatever the words.
     # PostgreSQL either walks the primary key backwards testing each row (cheap when matches
     # are everywhere) or collects every match through GIN and sorts (cheap when one word is
@@ -419,8 +448,14 @@ def _candidates_pg(query, allowed, mode, bound, titles, frequencies) -> Candidat
     def fetch_narrow(condition, order, limit, extra="", extra_params=(), titled=False):
         """fetch_documents() through the narrow tables (migration 0006): the walk or the GIN
         lookup reads search_rank (search_rank_title: `titled`), aliased so that the column
-        filter applies unchanged; only the kept rows' terms come from the documents."""
-        table = "search_rank_title" if titled else "search_rank"
+        filter applies unchanged; only the kept rows' terms come from the documents. A
+        prefix being typed reads search_typeahead instead of search_rank when it can."""
+        table = "search_rank"
+        if titled:
+            table = "search_rank_title"
+        elif typeahead:
+            table = "search_typeahead"
+            condition = condition.replace(TSQUERY, TYPEAHEAD_TSQUERY)
         return _fetch(
             "SELECT doc.id, doc.title_terms, doc.body_terms, hit.created_at, hit.doc_type "  # noqa: S608
             "FROM (SELECT search_searchdocument.id, search_searchdocument.created_at, "
@@ -679,9 +714,14 @@ def doc_frequency(term: str, id_low: int, id_high: int) -> int:
         share = _common_share(_pg_common_terms(cur), term)
         if share is not None:
             return min(int(share * total), total)
+        table, match = "search_rank", TSQUERY
+        if is_prefix(term) and len(term) - 1 in TYPEAHEAD_PREFIX_LENGTHS:
+            # `:*` would collect every posting of every term it starts; the typeahead table
+            # has the prefix as one lexeme (its documents are the ones a prefix is typed for).
+            table, match = "search_typeahead", TYPEAHEAD_TSQUERY
         sql, params = _inlined(
             cur,
-            f"SELECT COUNT(*) FROM search_rank WHERE id > %s AND tsv @@ {TSQUERY}",  # noqa: S608
+            f"SELECT COUNT(*) FROM {table} WHERE id > %s AND tsv @@ {match}",  # noqa: S608
             [id_high - PG_DF_WINDOW, tsquery_term(term)],
         )
         cur.execute(sql, params)
@@ -725,6 +765,7 @@ def before_bulk_load() -> None:
             cur.execute("DROP INDEX IF EXISTS search_doc_titled")
             cur.execute("DROP INDEX IF EXISTS search_rank_tsv")
             cur.execute("DROP INDEX IF EXISTS search_rank_title_tsv")
+            cur.execute("DROP INDEX IF EXISTS search_typeahead_tsv")
             # The narrow tables are filled in one statement at the end, not row by row.
             cur.execute("ALTER TABLE search_searchdocument DISABLE TRIGGER search_rank_sync")
             cur.execute("TRUNCATE search_searchdocument")  # and the narrow tables (trigger)
@@ -765,3 +806,4 @@ def after_bulk_load() -> None:
             cur.execute("ANALYZE search_searchdocument")
             cur.execute("ANALYZE search_rank")
             cur.execute("ANALYZE search_rank_title")
+            cur.execute("ANALYZE search_typeahead")

@@ -114,9 +114,10 @@ class Plan:
     types the candidates actually have (building all of them costs more than using them).
     `visible_ids(ids, types)` applies them to candidates."""
 
-    def __init__(self, viewer, columns: Q):
+    def __init__(self, viewer, columns: Q, types=None):
         self.viewer = viewer
         self.columns = columns
+        self.types = types  # the document types searched
         self._visible: dict[str, Q] = {}
         self._rules: dict[str, tuple[str, list]] = {}
         self.checked: dict[int, bool] = {}
@@ -195,7 +196,7 @@ def _plan(viewer, filters: Filters, prefilters: bool = True) -> Plan:
     for prefilter, group in by_prefilter.items():
         of_types = Q(doc_type__in=group) if len(group) > 1 else Q(doc_type=group[0])
         columns |= of_types & prefilter(scope) if prefilter is not None else of_types
-    return Plan(viewer, columns & _filters_q(viewer, filters))
+    return Plan(viewer, columns & _filters_q(viewer, filters), wanted)
 
 
 def _filters_q(viewer, filters: Filters) -> Q:
@@ -299,7 +300,7 @@ def _order(row):
 
 def _ranked(plan: Plan, query: ParsedQuery) -> tuple[list[tuple[int, float, str]], bool]:
     ids = backends.id_range()  # once per search: the statistics and plans below need it
-    allowed = backends.Allowed(plan.columns, ids)
+    allowed = backends.Allowed(plan.columns, ids, plan.types)
     frequencies = scoring.frequencies(query, ids)  # cached; the engines choose plans by them
     found = backends.rank(query, allowed, "and", frequencies=frequencies)
     capped = found.capped
@@ -446,5 +447,8 @@ def search(
 
 
 def suggest(viewer, q: str, limit: int = 8) -> list[Hit]:
-    """The header's results as you type: the word being typed matches as a prefix."""
-    return search(viewer, q, limit=limit, prefix=True).items
+    """The header's results as you type: the word being typed matches as a prefix. Comments
+    are left out (backends.TYPEAHEAD_LEFT_OUT): each repeats its post's title, so a few busy
+    threads filled the eight places; the results page, a keystroke away, has them."""
+    types = [t for t in type_names() if t not in backends.TYPEAHEAD_LEFT_OUT]
+    return search(viewer, q, filters=Filters(types=types), limit=limit, prefix=True).items
