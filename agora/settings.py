@@ -194,6 +194,11 @@ ACCOUNT_FORMS = {
     "login": "agora.accounts.entrance_forms.LoginForm",
     "signup": "agora.accounts.entrance_forms.SignupForm",
     "reset_password": "agora.accounts.entrance_forms.ResetPasswordForm",
+    "add_email": "agora.accounts.entrance_forms.AddEmailForm",
+    "change_password": "agora.accounts.entrance_forms.ChangePasswordForm",
+    "set_password": "agora.accounts.entrance_forms.SetPasswordForm",
+    "reset_password_from_key": "agora.accounts.entrance_forms.ResetPasswordKeyForm",
+    "reauthenticate": "agora.accounts.entrance_forms.ReauthenticateForm",
 }
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -206,6 +211,7 @@ if env_bool("AGORA_DISABLE_RATE_LIMITS"):
     ACCOUNT_RATE_LIMITS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Agora"
+MFA_FORMS = {"activate_totp": "agora.accounts.entrance_forms.ActivateTOTPForm"}
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_ADAPTER = "agora.accounts.adapter.AgoraSocialAccountAdapter"
 SOCIALACCOUNT_FORMS = {"signup": "agora.accounts.entrance_forms.SocialSignupForm"}
