@@ -281,47 +281,6 @@ def test_the_header_shows_results_while_typing(client_for, ana, corpus):
     assert client_for().get("/search/suggest", {"q": "proj"}).status_code == 302
 
 
-# --- PostgreSQL plans -------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
-def test_pg_every_plan_finds_the_same_prefix_matches(ana, monkeypatch):
-    """Through search_rank (the walk, GIN, the window of ids, titles) or the documents: the
-    same suggestions."""
-    monkeypatch.setattr(backends, "CANDIDATES", 3)
-    monkeypatch.setattr(backends, "TITLE_CANDIDATES", 2)
-    monkeypatch.setattr(backends, "OR_CANDIDATES", 3)
-    open_ = make_community(ana, kind="open", name="Vitrine")
-    for i in range(6):
-        make_post(ana, f"Montgolfière numéro {i}", community=open_)
-        make_post(ana, "Corps", title=f"Montgolfières en escale {i}", kind="article")
-    queries = ["montgol", "montgolfiere esc", "numero mont"]
-
-    def results():
-        compiled.clear()
-        return [
-            [(h.type, h.id, h.score) for h in services.search(ana, q, limit=20, prefix=True).items]
-            for q in queries
-        ]
-
-    sqls = []
-    real_fetch = backends._fetch
-    monkeypatch.setattr(
-        backends, "_fetch", lambda sql, p: sqls.append((sql, p)) or real_fetch(sql, p)
-    )
-    plain = results()
-    assert all(plain)
-    assert any("FROM search_rank AS" in sql and "':*" in f"{sql} {p}" for sql, p in sqls)
-    plans = [{"PG_WALK_ABOVE": 0}, {"PG_WINDOW_ABOVE": 1}, {"PG_TITLE_WALK_ABOVE": 0}]
-    for plan in plans:
-        with monkeypatch.context() as m:
-            for name, value in plan.items():
-                m.setattr(backends, name, value)
-            assert results() == plain, plan
-            m.setattr(backends.Allowed, "on_rank_tables", property(lambda self: False))
-            assert results() == plain, plan
-
-
 # --- what the suggestions hold ----------------------------------------------------------------
 
 
@@ -340,10 +299,15 @@ def test_suggestions_leave_comments_out_and_the_results_page_has_them(client_for
     assert f"comment-{comment.pk}" in page
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
-def test_pg_suggestions_read_the_prefix_lexemes_and_find_what_prefixes_find(ana, monkeypatch):
-    """search_typeahead's '^mon' lexemes (migration 0009) and search_rank's 'mon':*: the same
-    suggestions, through every plan; a longer prefix stays `:*` on the typeahead table."""
+# --- PostgreSQL plans -------------------------------------------------------------------------
+
+pg_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
+PLANS = [{"PG_WALK_ABOVE": 0}, {"PG_WINDOW_ABOVE": 1}, {"PG_TITLE_WALK_ABOVE": 0}]
+
+
+@pytest.fixture
+def balloons(ana, monkeypatch):
+    """Posts and articles enough to overflow small candidate bounds (set here)."""
     monkeypatch.setattr(backends, "CANDIDATES", 3)
     monkeypatch.setattr(backends, "TITLE_CANDIDATES", 2)
     monkeypatch.setattr(backends, "OR_CANDIDATES", 3)
@@ -351,6 +315,62 @@ def test_pg_suggestions_read_the_prefix_lexemes_and_find_what_prefixes_find(ana,
     for i in range(6):
         make_post(ana, f"Montgolfière numéro {i}", community=open_)
         make_post(ana, "Corps", title=f"Montgolfières en escale {i}", kind="article")
+
+
+@pytest.fixture
+def fetched(monkeypatch):
+    """The engine statements run from here on, with their parameters."""
+    sqls = []
+    real_fetch = backends._fetch
+    monkeypatch.setattr(
+        backends, "_fetch", lambda sql, p: sqls.append((sql, p)) or real_fetch(sql, p)
+    )
+    return sqls
+
+
+def by_every_plan(monkeypatch, results, expected, then=None):
+    """results() under each of PLANS is `expected`; and again after then(monkeypatch)."""
+    for plan in PLANS:
+        with monkeypatch.context() as m:
+            for name, value in plan.items():
+                m.setattr(backends, name, value)
+            assert results() == expected, plan
+            if then is not None:
+                then(m)
+                assert results() == expected, plan
+
+
+@pg_only
+def test_pg_every_plan_finds_the_same_prefix_matches(ana, balloons, fetched, monkeypatch):
+    """Through search_rank (the walk, GIN, the window of ids, titles) or the documents: the
+    same prefix matches, for a search of every type (comments included)."""
+    queries = ["montgol", "montgolfiere esc", "numero mont"]
+
+    def results():
+        compiled.clear()
+        return [
+            [(h.type, h.id, h.score) for h in services.search(ana, q, limit=20, prefix=True).items]
+            for q in queries
+        ]
+
+    plain = results()
+    assert all(plain)
+    assert any("FROM search_rank AS" in sql and "':*" in f"{sql} {p}" for sql, p in fetched)
+    assert not any("search_typeahead" in sql for sql, _ in fetched)
+    by_every_plan(
+        monkeypatch,
+        results,
+        plain,
+        lambda m: m.setattr(backends.Allowed, "on_rank_tables", property(lambda self: False)),
+    )
+
+
+@pg_only
+def test_pg_suggestions_read_the_prefix_lexemes_and_find_what_prefixes_find(
+    ana, balloons, fetched, monkeypatch
+):
+    """search_typeahead's '^mon' lexemes (migration 0009) and search_rank's 'mon':*: the same
+    suggestions, through every plan; a longer prefix stays `:*` on the typeahead table."""
     queries = ["mon", "montg", "montgol", "montgolfiere esc", "numero mont"]
 
     def results():
@@ -359,28 +379,18 @@ def test_pg_suggestions_read_the_prefix_lexemes_and_find_what_prefixes_find(ana,
             [(h.type, h.id, h.score) for h in services.suggest(ana, q, limit=20)] for q in queries
         ]
 
-    sqls = []
-    real_fetch = backends._fetch
-    monkeypatch.setattr(
-        backends, "_fetch", lambda sql, p: sqls.append((sql, p)) or real_fetch(sql, p)
-    )
     typed = results()
     assert all(typed)
     assert any(
         "FROM search_typeahead AS" in sql and "regexp_replace(" in sql and "'mon':*" in str(p)
-        for sql, p in sqls
+        for sql, p in fetched
     )
     with monkeypatch.context() as m:  # the same words through search_rank's `:*`
         m.setattr(backends.Allowed, "in_typeahead", property(lambda self: False))
-        del sqls[:]
+        del fetched[:]
         assert results() == typed
-        assert not any("search_typeahead" in sql for sql, _ in sqls)
-    plans = [{"PG_WALK_ABOVE": 0}, {"PG_WINDOW_ABOVE": 1}, {"PG_TITLE_WALK_ABOVE": 0}]
-    for plan in plans:
-        with monkeypatch.context() as m:
-            for name, value in plan.items():
-                m.setattr(backends, name, value)
-            assert results() == typed, plan
+        assert not any("search_typeahead" in sql for sql, _ in fetched)
+    by_every_plan(monkeypatch, results, typed)
     # A prefix's frequency is sampled on the typeahead table, by its lexeme.
     from django.test.utils import CaptureQueriesContext
 
