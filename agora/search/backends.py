@@ -91,8 +91,10 @@ TSQUERY = "to_tsquery('simple'::regconfig, %s)"
 # letters ('han':*) turned into the lexemes that table holds for them ('^han'). Rewritten in
 # the tsquery's text, since to_tsquery's parser drops the "^"; planned as a constant.
 TYPEAHEAD_PREFIX_LENGTHS = (3, 4, 5)
+_SHORTEST, _LONGEST = TYPEAHEAD_PREFIX_LENGTHS[0], TYPEAHEAD_PREFIX_LENGTHS[-1]
 TYPEAHEAD_TSQUERY = (
-    f"regexp_replace({TSQUERY}::text, " + r"'''([^'']{3,5})'':\*', '''^\1''', 'g')::tsquery"
+    f"regexp_replace({TSQUERY}::text, "
+    + rf"'''([^'']{{{_SHORTEST},{_LONGEST}}})'':\*', '''^\1''', 'g')::tsquery"
 )
 # The columns of the narrow tables search_rank and search_rank_title (migration 0006) that a
 # column filter may use; a filter on any other column walks the documents themselves.
