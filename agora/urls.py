@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/saml/<str:organization_slug>/sls/", single_logout),
     path("accounts/", include("allauth.urls")),
     path("settings/", include("agora.accounts.urls")),
+    path("settings/imported/", include("agora.qa.claim_urls")),
     path("people/", include("agora.people.urls")),
     path("communities/", include("agora.communities.urls")),
     path("notifications/", include("agora.notifications.urls")),

@@ -93,6 +93,7 @@ def describe(n: Notification) -> str:
         Kind.HELP_RESPONSE: _("%(who)s answered your request or offer of help"),
         Kind.THANKS: _("%(who)s thanked you for your help"),
         Kind.SKILL_SUGGESTION: _("You could add a skill to your profile"),
+        Kind.IMPORT_CLAIM: _("%(who)s asked to claim an imported account"),
     }
     sentence = sentences.get(n.kind, _("%(who)s did something"))
     return sentence % {"who": who, "community": community}
@@ -113,6 +114,8 @@ def _url(n: Notification) -> str | None:
         return _absolute("help:detail", n.help_item_id)
     if n.kind == Kind.SKILL_SUGGESTION:
         return site_url() + reverse("experts:skill_suggestions")
+    if n.kind == Kind.IMPORT_CLAIM:
+        return site_url() + reverse("claims:review")
     if n.answer_id and n.post_id:  # answers live on their question's page
         url = _absolute("qa:detail", n.post_id)
         return f"{url}#answer-{n.answer_id}" if url else None

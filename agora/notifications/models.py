@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     HELP_RESPONSE = "help_response", _("People answering your requests and offers of help")
     THANKS = "thanks", _("Thanks for your help")
     SKILL_SUGGESTION = "skill_suggest", _("Skills you might add to your profile")
+    IMPORT_CLAIM = "import_claim", _("Requests to claim imported accounts (administrators)")
 
 
 # Quiet by default: everything in the app, only what is addressed to you by e-mail (digest).

@@ -50,6 +50,7 @@ _VERBS = {
     Kind.HELP_MATCH: lambda: _("posted something that matches what you know or need"),
     Kind.HELP_RESPONSE: lambda: _("answered your request or offer of help"),
     Kind.THANKS: lambda: _("thanked you for your help"),
+    Kind.IMPORT_CLAIM: lambda: _("asked to claim an imported account"),
 }
 
 
@@ -131,6 +132,7 @@ class PreferencesIn(StrictInput):
     help_response: PreferenceIn | None = None
     thanks: PreferenceIn | None = None
     skill_suggest: PreferenceIn | None = None
+    import_claim: PreferenceIn | None = None
 
 
 assert set(PreferencesIn.model_fields) == set(Kind.values), "one field per kind"

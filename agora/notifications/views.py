@@ -26,6 +26,8 @@ def target_url(n: Notification) -> str:
         return reverse("help:detail", args=[n.help_item_id])
     if n.kind == Kind.SKILL_SUGGESTION:
         return reverse("experts:skill_suggestions")
+    if n.kind == Kind.IMPORT_CLAIM:
+        return reverse("claims:review")
     if n.answer_id and n.post_id:  # answers live on their question's page
         return reverse("qa:detail", args=[n.post_id]) + f"#answer-{n.answer_id}"
     if n.post_id:
@@ -141,5 +143,7 @@ def preferences(request):
             "email": current[kind]["email"],
         }
         for kind, label in Kind.choices
+        # only administrators decide claims, so only they are told about them
+        if kind != Kind.IMPORT_CLAIM or request.user.is_administrator
     ]
     return render(request, "notifications/preferences.html", {"rows": rows})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agora.conversations.forms import PROFILE, body_widget, postable_communities
 
+from .models import MAX_CLAIM_NOTE
 from .services import MAX_ANSWER, MAX_COMMENT, MAX_TAGS, MAX_TITLE
 
 # Formatted when shown, in the reader's language (`_(...) % ...` at import would format it
@@ -129,3 +130,26 @@ class DuplicateForm(forms.Form):
         if not match:
             raise forms.ValidationError(_("Give the address or the number of a question."))
         return int(match.group(1))
+
+
+class ClaimForm(forms.Form):
+    """Claiming an imported account: the site (one of those this instance imported) and the
+    person's id there, or the address of their profile (claims.parse_source_user)."""
+
+    site = forms.ChoiceField(label=_("Site"))
+    user = forms.CharField(
+        label=_("Your user id or profile address on that site"),
+        max_length=300,
+        help_text=_("For example 3899, or https://ai.stackexchange.com/users/3899/your-name"),
+    )
+    note = forms.CharField(
+        label=_("Note for the administrators (optional)"),
+        max_length=MAX_CLAIM_NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Anything that helps them check it is you."),
+    )
+
+    def __init__(self, *args, sites: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [(s, s) for s in sites]

@@ -263,3 +263,55 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site} {self.kind} {self.source_id} -> {self.object_id}"
+
+
+MAX_CLAIM_NOTE = 500
+
+
+class ImportClaim(models.Model):
+    """Someone says an imported account (importer/people.py) is theirs; an administrator
+    decides (claims.py). `site` and `source_id` are copied from the account's ImportedRecord
+    because approving repoints that record to the claimant: the claim must still say what
+    was claimed afterwards."""
+
+    class State(models.TextChoices):
+        # Contexts: French agrees these with "demande" (feminine).
+        PENDING = "pending", pgettext_lazy("claim state", "Pending")
+        APPROVED = "approved", pgettext_lazy("claim state", "Approved")
+        REJECTED = "rejected", pgettext_lazy("claim state", "Rejected")
+
+    imported = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_claims"
+    )
+    site = models.CharField(max_length=120)
+    source_id = models.BigIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    note = models.CharField(max_length=MAX_CLAIM_NOTE, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # One open request per person and account, decided by the database under
+            # concurrency (a double-clicked form answers 409, not two rows).
+            models.UniqueConstraint(
+                fields=["imported", "claimant"],
+                condition=models.Q(state="pending"),
+                name="claim_pending_once",
+            )
+        ]
+        indexes = [
+            # the claimant's list, newest first
+            models.Index(fields=["claimant", "-created_at", "-id"], name="claims_of_claimant"),
+            # the administrators' queue of one state (pending by default), newest first
+            models.Index(fields=["state", "-created_at", "-id"], name="claims_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claimant_id} claims {self.site} user {self.source_id} ({self.state})"

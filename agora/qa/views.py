@@ -24,7 +24,8 @@ from agora.conversations.views import (
 )
 from agora.core.errors import Conflict, Forbidden, Invalid, NotFound
 
-from . import queries, services, votes
+from . import claims, queries, services, votes
+from .claim_views import claim_url
 from .forms import AnswerCommentForm, AnswerForm, DuplicateForm, QuestionForm
 
 
@@ -246,7 +247,21 @@ def _page_context(request, question, *, answer_form=None) -> dict:
         duplicates=queries.duplicates_of(user, question),
         revisions=list(post_services.revisions_of(user, post)),
     )
+    _link_claimable(user, question, answers.items)
     return context
+
+
+def _link_claimable(user, question, answers) -> None:
+    """Content still held by an imported (unclaimed) account gets an "Is this you?" link to
+    the claim form, filled in. Only inactive authors can be such accounts, so a page written
+    by active people costs no query."""
+    authors = [question.post.author] + [a.author for a in answers]
+    claimable = claims.claimable_authors(user, {u.pk for u in authors if not u.is_active})
+    for target, author_id in [(question, question.post.author_id)] + [
+        (a, a.author_id) for a in answers
+    ]:
+        found = claimable.get(author_id)
+        target.claim_url = claim_url(*found) if found else ""
 
 
 @login_required
