@@ -752,6 +752,14 @@ SQLITE_FTS_SHADOW_TABLES = [
 ]
 
 
+BULK_LOAD_ROWS_GUESS = 1_000_000  # FTS5 rows assumed while the index is rebuilt (SQLite)
+
+
+def _has_stat1(cur) -> bool:
+    cur.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+    return cur.fetchone() is not None
+
+
 def before_bulk_load() -> None:
     """Empty the index; on SQLite stop the per-row triggers (the index is rebuilt at the end)."""
     with connection.cursor() as cur:
@@ -761,6 +769,20 @@ def before_bulk_load() -> None:
             cur.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
             cur.execute("INSERT INTO search_fts_title(search_fts_title) VALUES ('delete-all')")
             cur.execute("DELETE FROM search_searchdocument")
+            # Statistics of FTS5's tables taken while they were (nearly) empty would make the
+            # rebuild's own segment merges scan the whole data table for each of their
+            # `DELETE ... WHERE id>=? AND id<=?` (enterprise-M with the prefix indexes: 3 TB
+            # read, 25 minutes and counting). They are set to a large table's until
+            # after_bulk_load takes them again; deleting them is not enough, as SQLite keeps
+            # the ones it loaded for a table that has none any more.
+            if _has_stat1(cur):
+                for table in SQLITE_FTS_SHADOW_TABLES:
+                    cur.execute("DELETE FROM sqlite_stat1 WHERE tbl = %s AND idx IS NULL", [table])
+                    cur.execute(
+                        "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, NULL, %s)",
+                        [table, str(BULK_LOAD_ROWS_GUESS)],
+                    )
+                cur.execute("ANALYZE sqlite_master")  # the planner reloads the statistics
         else:
             cur.execute("DROP INDEX IF EXISTS search_doc_tsv")
             cur.execute("DROP INDEX IF EXISTS search_doc_title_tsv")
