@@ -94,6 +94,7 @@ def describe(n: Notification) -> str:
         Kind.THANKS: _("%(who)s thanked you for your help"),
         Kind.SKILL_SUGGESTION: _("You could add a skill to your profile"),
         Kind.IMPORT_CLAIM: _("%(who)s asked to claim an imported account"),
+        Kind.CLAIM_DECIDED: _("%(who)s decided on your claim of an imported account"),
     }
     sentence = sentences.get(n.kind, _("%(who)s did something"))
     return sentence % {"who": who, "community": community}
@@ -116,6 +117,8 @@ def _url(n: Notification) -> str | None:
         return site_url() + reverse("experts:skill_suggestions")
     if n.kind == Kind.IMPORT_CLAIM:
         return site_url() + reverse("claims:review")
+    if n.kind == Kind.CLAIM_DECIDED:
+        return site_url() + reverse("claims:imported")
     if n.answer_id and n.post_id:  # answers live on their question's page
         url = _absolute("qa:detail", n.post_id)
         return f"{url}#answer-{n.answer_id}" if url else None

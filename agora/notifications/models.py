@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     THANKS = "thanks", _("Thanks for your help")
     SKILL_SUGGESTION = "skill_suggest", _("Skills you might add to your profile")
     IMPORT_CLAIM = "import_claim", _("Requests to claim imported accounts (administrators)")
+    CLAIM_DECIDED = "claim_decided", _("Decisions on your claims of imported accounts")
 
 
 # Quiet by default: everything in the app, only what is addressed to you by e-mail (digest).

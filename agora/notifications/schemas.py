@@ -51,6 +51,7 @@ _VERBS = {
     Kind.HELP_RESPONSE: lambda: _("answered your request or offer of help"),
     Kind.THANKS: lambda: _("thanked you for your help"),
     Kind.IMPORT_CLAIM: lambda: _("asked to claim an imported account"),
+    Kind.CLAIM_DECIDED: lambda: _("decided on your claim of an imported account"),
 }
 
 
@@ -133,6 +134,7 @@ class PreferencesIn(StrictInput):
     thanks: PreferenceIn | None = None
     skill_suggest: PreferenceIn | None = None
     import_claim: PreferenceIn | None = None
+    claim_decided: PreferenceIn | None = None
 
 
 assert set(PreferencesIn.model_fields) == set(Kind.values), "one field per kind"

@@ -28,6 +28,8 @@ def target_url(n: Notification) -> str:
         return reverse("experts:skill_suggestions")
     if n.kind == Kind.IMPORT_CLAIM:
         return reverse("claims:review")
+    if n.kind == Kind.CLAIM_DECIDED:
+        return reverse("claims:imported")
     if n.answer_id and n.post_id:  # answers live on their question's page
         return reverse("qa:detail", args=[n.post_id]) + f"#answer-{n.answer_id}"
     if n.post_id:

@@ -230,6 +230,16 @@ def _notify_reviewers(claim: ImportClaim) -> None:
         notify(Kind.IMPORT_CLAIM, recipient=reviewer, actor=claim.claimant)
 
 
+def _notify_claimants(reviewer, claim_ids: list[int]) -> None:
+    """The people whose claims were just decided (the one decided, and the others on the same
+    account an approval rejected): their settings page says how."""
+    from agora.notifications.models import Kind
+    from agora.notifications.services import notify
+
+    for claim in ImportClaim.objects.filter(pk__in=claim_ids).select_related("claimant"):
+        notify(Kind.CLAIM_DECIDED, recipient=claim.claimant, actor=reviewer)
+
+
 # --- Lists -----------------------------------------------------------------------------------
 
 
@@ -335,6 +345,7 @@ def decide_claim(reviewer, claim_id: int, approve: bool, request=None) -> Import
             imported=claim.imported_id,
             also_rejected=rejected,
         )
+        _notify_claimants(reviewer, [claim.pk, *rejected])
     return claim_for(reviewer, claim.pk)
 
 

@@ -206,6 +206,23 @@ def test_approving_rejects_the_other_claims_and_closes_the_account(
         claims.decide_claim(admin_user, theirs.pk, True)
 
 
+def test_the_people_whose_claims_are_decided_are_told(
+    ada, owner, other_employee, admin_user, client_for
+):
+    from agora.notifications.views import target_url
+
+    mine = claim(owner)
+    claim(other_employee)  # rejected by the approval of the first
+    claims.decide_claim(admin_user, mine.pk, True)
+    for person in (owner, other_employee):
+        notification = Notification.objects.get(recipient=person, kind=Kind.CLAIM_DECIDED)
+        assert notification.actor_id == admin_user.pk
+        page = client_for(person).get("/notifications/").content.decode()
+        assert "decided on your claim of an imported account" in page
+        assert target_url(notification) == "/settings/imported/"  # where the state shows
+    assert not Notification.objects.filter(recipient=admin_user, kind=Kind.CLAIM_DECIDED)
+
+
 # --- The merge -------------------------------------------------------------------------------
 
 
