@@ -220,13 +220,20 @@ def request_claim(claimant, site: str, source_user_id, note: str = "", request=N
     return claim
 
 
+def _reviewers() -> QuerySet:
+    User = get_user_model()
+    return User.objects.filter(Q(kind=User.Kind.ADMIN) | Q(is_superuser=True), is_active=True)
+
+
+def _other_reviewers(user) -> QuerySet:
+    return _reviewers().exclude(pk=user.pk)
+
+
 def _notify_reviewers(claim: ImportClaim) -> None:
     from agora.notifications.models import Kind
     from agora.notifications.services import notify
 
-    User = get_user_model()
-    reviewers = User.objects.filter(Q(kind=User.Kind.ADMIN) | Q(is_superuser=True), is_active=True)
-    for reviewer in reviewers:
+    for reviewer in _reviewers():
         notify(Kind.IMPORT_CLAIM, recipient=reviewer, actor=claim.claimant)
 
 
@@ -317,6 +324,10 @@ def decide_claim(reviewer, claim_id: int, approve: bool, request=None) -> Import
         )
         if claim.state != State.PENDING:
             raise Conflict(_("This claim was already decided."), code="claim_decided")
+        if claim.claimant_id == reviewer.pk and _other_reviewers(reviewer).exists():
+            # Nothing proves who someone was on Stack Exchange but another person's check;
+            # an instance's only administrator still gets their own contributions.
+            raise Forbidden(_("Another administrator decides your own claim."), code="own_claim")
         now = timezone.now()
         rejected: list[int] = []
         if approve:

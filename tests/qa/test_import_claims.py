@@ -193,6 +193,28 @@ def test_deciding_twice_conflicts(ada, owner, admin_user, client_for):
     assert Post.objects.filter(author=ada).exists()  # rejecting moves nothing
 
 
+def test_another_administrator_decides_an_administrators_own_claim(ada, admin_user, client_for):
+    other_admin = UserFactory(kind="admin")
+    own = claim(admin_user)
+    for action in ("approve", "reject"):
+        response = send(client_for(admin_user), "post", f"/api/v1/import-claims/{own.pk}/{action}")
+        assert response.status_code == 403
+        assert response.json()["error"]["code"] == "own_claim"
+        page = client_for(admin_user).post(f"/settings/imported/requests/{own.pk}/{action}")
+        assert page.status_code == 403
+    own.refresh_from_db()
+    assert own.state == "pending" and Post.objects.filter(author=ada).exists()
+    claims.decide_claim(other_admin, own.pk, True)
+    assert not Post.objects.filter(author=ada).exists()
+
+
+def test_the_only_administrator_decides_their_own_claim(ada, admin_user):
+    own = claim(admin_user)
+    claims.decide_claim(admin_user, own.pk, True)
+    own.refresh_from_db()
+    assert own.state == "approved"
+
+
 def test_approving_rejects_the_other_claims_and_closes_the_account(
     ada, owner, other_employee, admin_user
 ):
