@@ -20,7 +20,7 @@ EMPLOYEE_KINDS = ("employee", "admin")
 
 def seed(**options) -> str:
     out = io.StringIO()
-    call_command("seed", stdout=out, **{"people": PEOPLE, **options})
+    call_command("seed", stdout=out, **{"people": PEOPLE, "no_archive": True, **options})
     return out.getvalue()
 
 

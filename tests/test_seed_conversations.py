@@ -30,7 +30,7 @@ EXTRANET = "Partenaires Acme"
 
 def seed(**options) -> str:
     out = io.StringIO()
-    call_command("seed", stdout=out, **{"people": PEOPLE, **options})
+    call_command("seed", stdout=out, **{"people": PEOPLE, "no_archive": True, **options})
     return out.getvalue()
 
 

@@ -344,6 +344,11 @@ def _demo_users() -> dict[str, object]:
     return {emails[u.email]: u for u in get_user_model().objects.filter(email__in=list(emails))}
 
 
+def demo_employee():
+    """The demo's employee login, if the demo accounts were seeded."""
+    return _demo_users().get("employee")
+
+
 @transaction.atomic
 def seed_questions(random_seed: int = 42) -> QaSummary:
     from agora.conversations.seeding import load_people

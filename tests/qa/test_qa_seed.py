@@ -5,6 +5,7 @@ employee; the same seed gives the same questions."""
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import F, Sum
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def seeded(db):
     out = io.StringIO()
-    call_command("seed", stdout=out, people=PEOPLE)
+    call_command("seed", stdout=out, people=PEOPLE, no_archive=True)
     return out.getvalue()
 
 
@@ -72,3 +73,30 @@ def test_same_seed_same_questions(seeded):
     Post.objects.filter(kind="question").delete()
     seed_questions(42)
     assert snapshot() == first
+
+
+def test_the_demo_has_an_imported_archive_and_a_claim_to_review(db, client_for):
+    """By default `agora seed` also imports a small Stack Exchange archive through the real
+    importer: attributed questions by inactive accounts, and the demo employee's pending
+    claim of their old account in the administrator's queue."""
+    from agora.qa.claims import queue
+    from agora.qa.models import ImportedRecord
+    from agora.qa.seeding_imported import ARCHIVE, SITE, USERS
+
+    out = io.StringIO()
+    call_command("seed", stdout=out, people=PEOPLE)
+    assert f"Imported archive ({SITE})" in out.getvalue()
+    imported = Question.objects.exclude(source_url="")
+    assert imported.count() == len(ARCHIVE)
+    assert all(q.source_url.startswith(f"https://{SITE}/") for q in imported)
+    people = ImportedRecord.objects.filter(site=SITE, kind="user")
+    assert people.count() == len(USERS)
+    assert not get_user_model().objects.filter(pk__in=people.values("object_id"), is_active=True)
+    admin, camille = demo_user("administrator"), demo_user("employee")
+    (claim,) = queue(admin).items
+    assert claim.claimant == camille and claim.source_id == USERS[0][0]
+    assert Notification.objects.filter(recipient=admin, kind="import_claim").exists()
+    question = imported.last()
+    page = client_for(camille).get(f"/questions/{question.pk}/").content.decode()
+    assert question.source_url in page and "CC BY-SA" in page  # the attribution
+    assert client_for(admin).get("/settings/imported/requests/").status_code == 200

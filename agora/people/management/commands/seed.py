@@ -34,12 +34,17 @@ class Command(BaseCommand):
             help="same seed, same company (default 42)",
         )
         parser.add_argument(
+            "--no-archive",
+            action="store_true",
+            help="no imported Stack Exchange archive (its inactive accounts and pending claim)",
+        )
+        parser.add_argument(
             "--no-conversations",
             action="store_true",
             help="people only: no communities, posts, comments or reactions",
         )
 
-    def handle(self, *args, people, if_empty, random_seed, no_conversations, **options):
+    def handle(self, *args, people, if_empty, random_seed, no_conversations, no_archive, **options):
         if people < seeding.MIN_PEOPLE:
             raise CommandError(f"--people must be at least {seeding.MIN_PEOPLE}.")
         if seeding.company_exists() or conversation_seeding.conversations_exist():
@@ -66,6 +71,12 @@ class Command(BaseCommand):
                 from agora.qa.seeding import seed_questions
 
                 self.stdout.write(self.style.SUCCESS(seed_questions(random_seed).line()))
+                if not no_archive:
+                    from agora.qa.seeding import demo_employee
+                    from agora.qa.seeding_imported import seed_imported
+
+                    imported = seed_imported(employee=demo_employee())
+                    self.stdout.write(self.style.SUCCESS(imported.line()))
                 help_summary = help_seeding.seed_help(
                     random_seed=random_seed, log=lambda _line: None
                 )
