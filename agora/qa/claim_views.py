@@ -80,7 +80,11 @@ def review(request):
     page = first_page_if_bad_cursor(
         claims.queue, request.user, claims.State.PENDING, cursor=request.GET.get("cursor")
     )
-    return render(request, "qa/claims/review.html", {"page": page})
+    return render(
+        request,
+        "qa/claims/review.html",
+        {"page": page, "decides_own": claims.decides_own_claims(request.user)},
+    )
 
 
 @login_required

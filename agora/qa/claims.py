@@ -229,6 +229,11 @@ def _other_reviewers(user) -> QuerySet:
     return _reviewers().exclude(pk=user.pk)
 
 
+def decides_own_claims(reviewer) -> bool:
+    """Whether `reviewer` may decide a claim they made: only when no one else can."""
+    return not _other_reviewers(reviewer).exists()
+
+
 def _notify_reviewers(claim: ImportClaim) -> None:
     from agora.notifications.models import Kind
     from agora.notifications.services import notify
@@ -324,7 +329,7 @@ def decide_claim(reviewer, claim_id: int, approve: bool, request=None) -> Import
         )
         if claim.state != State.PENDING:
             raise Conflict(_("This claim was already decided."), code="claim_decided")
-        if claim.claimant_id == reviewer.pk and _other_reviewers(reviewer).exists():
+        if claim.claimant_id == reviewer.pk and not decides_own_claims(reviewer):
             # Nothing proves who someone was on Stack Exchange but another person's check;
             # an instance's only administrator still gets their own contributions.
             raise Forbidden(_("Another administrator decides your own claim."), code="own_claim")

@@ -204,6 +204,11 @@ def test_another_administrator_decides_an_administrators_own_claim(ada, admin_us
         assert page.status_code == 403
     own.refresh_from_db()
     assert own.state == "pending" and Post.objects.filter(author=ada).exists()
+    page = client_for(admin_user).get("/settings/imported/requests/").content.decode()
+    assert f"/settings/imported/requests/{own.pk}/approve" not in page
+    assert "Another administrator decides your own claim." in page
+    other_page = client_for(other_admin).get("/settings/imported/requests/").content.decode()
+    assert f"/settings/imported/requests/{own.pk}/approve" in other_page
     claims.decide_claim(other_admin, own.pk, True)
     assert not Post.objects.filter(author=ada).exists()
 
