@@ -160,15 +160,14 @@ def test_a_type_without_prefilter_is_still_found_and_checked(ana, monkeypatch):
     assert ids(result) == [] and result.count == 0
 
 
-@pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "sqlite", reason="SQLite's FTS5 tables"
-)
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 tables")
+
+
+@sqlite_only
 def test_reindex_refreshes_the_statistics_of_fts5_tables(ana):
     """Statistics taken while the index was empty (an ANALYZE of the whole database before
     the reindex) made SQLite scan FTS5's data table on every segment merge; the reindex
     takes them again, so the planner sees the index as it is."""
-    from django.db import connection
-
     with connection.cursor() as cur:
         cur.execute("ANALYZE")  # the index is empty: search_fts_data holds its 2 header rows
     for i in range(30):
@@ -185,7 +184,7 @@ def test_reindex_refreshes_the_statistics_of_fts5_tables(ana):
         assert "prefix = '3 4 5'" in cur.fetchone()[0]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 tables")
+@sqlite_only
 def test_the_rebuild_seeks_fts5_segments_whatever_stale_statistics_say(ana):
     """FTS5 merges segments while the index is rebuilt, deleting each merged range of its
     data table by rowid; statistics taken while that table was empty ("2 rows") made SQLite

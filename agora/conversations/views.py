@@ -75,10 +75,13 @@ def first_page_if_bad_cursor(fn, *args, cursor=None, **kwargs):
         return fn(*args, cursor=None, **kwargs)
 
 
-def add_form_errors(form, error: AgoraError) -> None:
+def add_form_errors(form, error: AgoraError, renamed: dict[str, str] | None = None) -> None:
+    """A service's error next to the form's fields; `renamed`: service field -> form field,
+    where the form names one differently."""
     if not error.fields:
         form.add_error(None, error.message)
     for field, problems in error.fields.items():
+        field = (renamed or {}).get(field, field)
         target = field if field in form.fields else None
         for problem in problems:
             form.add_error(target, problem)

@@ -110,15 +110,19 @@ def _excerpt(n: Notification) -> str:
     return text[:200] + ("…" if len(text) > 200 else "")
 
 
+# Kinds about no post, community or person: each leads to its own page (here and in the app).
+PAGE_OF_KIND = {
+    Kind.SKILL_SUGGESTION: "experts:skill_suggestions",
+    Kind.IMPORT_CLAIM: "claims:review",
+    Kind.CLAIM_DECIDED: "claims:imported",
+}
+
+
 def _url(n: Notification) -> str | None:
     if n.help_item_id:
         return _absolute("help:detail", n.help_item_id)
-    if n.kind == Kind.SKILL_SUGGESTION:
-        return site_url() + reverse("experts:skill_suggestions")
-    if n.kind == Kind.IMPORT_CLAIM:
-        return site_url() + reverse("claims:review")
-    if n.kind == Kind.CLAIM_DECIDED:
-        return site_url() + reverse("claims:imported")
+    if n.kind in PAGE_OF_KIND:
+        return site_url() + reverse(PAGE_OF_KIND[n.kind])
     if n.answer_id and n.post_id:  # answers live on their question's page
         url = _absolute("qa:detail", n.post_id)
         return f"{url}#answer-{n.answer_id}" if url else None

@@ -13,7 +13,7 @@ from agora.conversations.views import is_htmx, safe_next
 from agora.core.errors import Invalid
 
 from . import services
-from .digest import describe
+from .digest import PAGE_OF_KIND, describe
 from .models import Kind, Notification
 
 CHANGED = "notifications-changed"  # htmx event: the badge refreshes itself
@@ -24,12 +24,8 @@ def target_url(n: Notification) -> str:
     follower."""
     if n.help_item_id:
         return reverse("help:detail", args=[n.help_item_id])
-    if n.kind == Kind.SKILL_SUGGESTION:
-        return reverse("experts:skill_suggestions")
-    if n.kind == Kind.IMPORT_CLAIM:
-        return reverse("claims:review")
-    if n.kind == Kind.CLAIM_DECIDED:
-        return reverse("claims:imported")
+    if n.kind in PAGE_OF_KIND:
+        return reverse(PAGE_OF_KIND[n.kind])
     if n.answer_id and n.post_id:  # answers live on their question's page
         return reverse("qa:detail", args=[n.post_id]) + f"#answer-{n.answer_id}"
     if n.post_id:

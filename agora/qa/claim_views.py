@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agora.conversations.views import first_page_if_bad_cursor
-from agora.core.errors import AgoraError, Conflict, Invalid, NotFound
+from agora.conversations.views import add_form_errors, first_page_if_bad_cursor
+from agora.core.errors import Conflict, Invalid, NotFound
 
 from . import claims
 from .forms import ClaimForm
@@ -26,15 +26,6 @@ MY_CLAIMS_SHOWN = 50
 def claim_url(site: str, source_id: int) -> str:
     """The settings page with its form filled for this imported person ("Is this you?")."""
     return reverse("claims:imported") + "?" + urlencode({"site": site, "user": source_id})
-
-
-def _add_errors(form, error: AgoraError) -> None:
-    if not error.fields:
-        form.add_error(None, error.message)
-    for field, problems in error.fields.items():
-        name = _FIELDS.get(field, field)
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
 
 
 @login_required
@@ -50,7 +41,7 @@ def imported_contributions(request):
                     request.user, data["site"], data["user"], data["note"], request=request
                 )
             except (Invalid, NotFound, Conflict) as error:
-                _add_errors(form, error)
+                add_form_errors(form, error, _FIELDS)
             else:
                 messages.success(
                     request,
@@ -76,7 +67,6 @@ def imported_contributions(request):
 
 @login_required
 def review(request):
-    claims.check_reviewer(request.user)
     page = first_page_if_bad_cursor(
         claims.queue, request.user, claims.State.PENDING, cursor=request.GET.get("cursor")
     )
@@ -90,7 +80,6 @@ def review(request):
 @login_required
 @require_POST
 def decide(request, claim_id: int, action: str):
-    claims.check_reviewer(request.user)
     try:
         claim = claims.decide_claim(request.user, claim_id, action == "approve", request=request)
     except (Conflict, NotFound) as error:

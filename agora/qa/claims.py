@@ -152,10 +152,7 @@ def _claimable_account(site: str, source_id: int):
         raise NotFound(
             _("No imported account has this id on this site."), fields=_no_such_account()
         )
-    if (
-        account.is_active
-        or ImportClaim.objects.filter(claimant_id=account.pk, state=State.APPROVED).exists()
-    ):
+    if account.is_active or _merged_owners().filter(claimant_id=account.pk).exists():
         raise Conflict(
             _("This account was already claimed: its contributions belong to someone now."),
             code="already_claimed",

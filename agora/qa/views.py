@@ -255,12 +255,11 @@ def _link_claimable(user, question, answers) -> None:
     """Content still held by an imported (unclaimed) account gets an "Is this you?" link to
     the claim form, filled in. Only inactive authors can be such accounts, so a page written
     by active people costs no query."""
-    authors = [question.post.author] + [a.author for a in answers]
-    claimable = claims.claimable_authors(user, {u.pk for u in authors if not u.is_active})
-    for target, author_id in [(question, question.post.author_id)] + [
-        (a, a.author_id) for a in answers
-    ]:
-        found = claimable.get(author_id)
+    written = [(question, question.post.author)] + [(a, a.author) for a in answers]
+    inactive = {author.pk for _target, author in written if not author.is_active}
+    claimable = claims.claimable_authors(user, inactive)
+    for target, author in written:
+        found = claimable.get(author.pk)
         target.claim_url = claim_url(*found) if found else ""
 
 
